@@ -1,0 +1,28 @@
+/*
+ * API key rules (api.md 2.2), apart from how keys are stored or carried.
+ * No httpd header.
+ */
+#ifndef ACCOUNTS_API_KEY_H
+#define ACCOUNTS_API_KEY_H
+
+#include <apr_pools.h>
+
+/* Length of a user API key. */
+#define API_KEY_LENGTH 40
+
+/* 1 when a stored key may be used by this request:
+ * - bound_ip: the IP the key is bound to, NULL for any;
+ * - user_key: made by /accounts/me/api_key* (expiry from the Space) or
+ *   stable (its own expiry_minutes; NULL or 0 = never);
+ * - space_expiry_minutes: the account Space's AccountsApiKeyExpiry (0 = never);
+ * - idle_seconds: time since the key was last used. */
+int api_key_accepts(const char *bound_ip, const char *client_ip, int user_key,
+                    long space_expiry_minutes, const char *expiry_minutes,
+                    long long idle_seconds);
+
+/* last_used_at is refreshed at most once a minute: most requests write
+ * nothing, and expiry stays right to the minute. */
+#define API_KEY_TOUCH_INTERVAL 60
+int api_key_should_touch(long long idle_seconds);
+
+#endif

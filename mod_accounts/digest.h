@@ -1,0 +1,58 @@
+/*
+ * RFC 7616 digest as Linphone clients speak it (api.md 2.3): parsing the
+ * Authorization and From headers, the challenge header, the field checks
+ * and the expected response. Pure C, no httpd header: unit tested and
+ * fuzzed on its own.
+ */
+#ifndef ACCOUNTS_DIGEST_H
+#define ACCOUNTS_DIGEST_H
+
+#include <apr_pools.h>
+
+#include "crypto.h"
+#include "validation.h"
+
+/* A digest nonce: 32 random bytes as 64 lowercase hex characters. */
+#define DIGEST_NONCE_BYTES 32
+
+typedef struct {
+    const char *username;
+    const char *realm;
+    const char *nonce;
+    const char *uri;
+    const char *response;
+    const char *algorithm;   /* NULL when absent (means MD5) */
+    const char *cnonce;
+    const char *opaque;
+    const char *qop;
+    const char *nc;
+} digest_credentials;
+
+/* Parses "Digest name=value, ..." (names case-insensitive, values quoted
+ * with \ escapes or tokens; unknown names ignored). 0 when the scheme is
+ * not Digest or the list does not parse. */
+int digest_parse_authorization(apr_pool_t *p, const char *header, digest_credentials *out);
+
+/* The From header as a bare SIP URI: cut at the first ';', percent-decoded,
+ * sip:/sips: user@host[:port]. 0 when it is anything else. */
+int digest_parse_from(apr_pool_t *p, const char *from, const char **username,
+                      const char **domain);
+
+/* nc read as hexadecimal; a value that is not hexadecimal counts as 0. */
+long long digest_parse_nc(const char *nc);
+
+/* One WWW-Authenticate value, exactly as clients expect it. */
+const char *digest_challenge(apr_pool_t *p, const char *realm, const char *algorithm,
+                             const char *nonce, const char *opaque);
+
+/* Step 4 of api.md 2.3: the field checks, in their order, into v. */
+void digest_check_fields(validation *v, const digest_credentials *c,
+                         const char *opaque, const char *raw_path,
+                         const char *raw_path_and_query, const char *realm,
+                         const char *from_username);
+
+/* H(HA1:nonce:nc:cnonce:qop:H(method:uri)) with the strings as sent. */
+char *digest_expected_response(apr_pool_t *p, digest_algorithm alg, const char *ha1,
+                               const char *method, const digest_credentials *c);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * mod_accounts: the Accounts API of Linphone clients, served by Apache.
+ *
+ * This file is the only one that knows Apache's configuration API: the
+ * module record, the directive table, config create/merge, startup checks
+ * and the request dispatcher. The rest lives in small files (space.c,
+ * router.c, auth.c, store.c, handlers/...).
+ */
+#include "module.h"
+#include "auth.h"
+#include "crypto.h"
+#include "request.h"
+#include "handlers/handlers.h"
+
+#include <string.h>
+
+#include <apr_optional.h>
+#include <apr_strings.h>
+#include <ap_expr.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+/* Length of the random AccountsSecret made when none is configured. */
+#define GENERATED_SECRET_LENGTH 43
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
+
+ap_dbd_t *accounts_dbd_acquire(request_rec *r)
+{
+    return dbd_acquire_fn ? dbd_acquire_fn(r) : NULL;
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static void *create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    accounts_server_conf *conf = apr_pcalloc(p, sizeof(*conf));
+    (void)s;
+    conf->space = space_create(p);
+    return conf;
+}
+
+static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    accounts_server_conf *base = basev, *add = addv;
+    accounts_server_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->space = space_merge(p, base->space, add->space);
+    return conf;
+}
+
+static const char *set_setting(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    accounts_server_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                      &accounts_module);
+    (void)dconf;
+    return space_setting_set(cmd->pool, conf->space, cmd->info, arg, NULL);
+}
+
+static const char *set_setting_flag(cmd_parms *cmd, void *dconf, int on)
+{
+    return set_setting(cmd, dconf, on ? "On" : "Off");
+}
+
+static const char *set_setting_pair(cmd_parms *cmd, void *dconf, const char *name,
+                                    const char *value)
+{
+    accounts_server_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                      &accounts_module);
+    (void)dconf;
+    return space_setting_set(cmd->pool, conf->space, cmd->info, name, value);
+}
+
+#define CMD_TAKE1(directive, info, help) \
+    AP_INIT_TAKE1(directive, set_setting, (void *)(info), RSRC_CONF, help)
+#define CMD_ITERATE(directive, info, help) \
+    AP_INIT_ITERATE(directive, set_setting, (void *)(info), RSRC_CONF, help)
+#define CMD_FLAG(directive, info, help) \
+    AP_INIT_FLAG(directive, set_setting_flag, (void *)(info), RSRC_CONF, help)
+#define CMD_TAKE2(directive, info, help) \
+    AP_INIT_TAKE2(directive, set_setting_pair, (void *)(info), RSRC_CONF, help)
+
+static const command_rec accounts_cmds[] = {
+#define X(id, directive, args, kind, field, def, help) \
+    CMD_##args(directive, &space_settings[SPACE_SETTING_##id], help),
+    ACCOUNTS_SPACE_SETTINGS(X)
+#undef X
+    { NULL }
+};
+
+/* ---- startup ------------------------------------------------------------ */
+
+/* Resolves every Space and builds the registry; NULL or an error message. */
+static const char *build_registry(apr_pool_t *pconf, server_rec *s,
+                                  space_registry **out)
+{
+    space_registry *registry = space_registry_create(pconf);
+    const char *secret = crypto_random_alnum(pconf, GENERATED_SECRET_LENGTH);
+    int generated_secret_used = 0;
+
+    if (!secret) {
+        return "cannot draw random bytes for AccountsSecret";
+    }
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config,
+                                                          &accounts_module);
+        const char *err;
+
+        if (!conf->space->domain) {
+            continue;
+        }
+        if (!conf->space->secret) {
+            generated_secret_used = 1;
+        }
+        if ((err = space_resolve(pconf, conf->space, sv->server_hostname, secret))
+            || (err = space_registry_add(registry, conf->space))) {
+            return err;
+        }
+    }
+    if (generated_secret_used) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "AccountsSecret is not set: a random one is used until the "
+                     "next restart (digest opaque values change then, and nodes "
+                     "of a cluster disagree)");
+    }
+    *out = registry;
+    return NULL;
+}
+
+/* Registers every statement with mod_dbd, once per mod_dbd configuration
+ * (virtual hosts without DBD directives share the main server's). */
+static void register_statements(apr_pool_t *ptemp, server_rec *s)
+{
+    module *dbd = ap_find_linked_module("mod_dbd.c");
+    apr_hash_t *seen = apr_hash_make(ptemp);
+
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        void *dbd_conf = dbd ? ap_get_module_config(sv->module_config, dbd) : NULL;
+
+        if (dbd_conf && apr_hash_get(seen, &dbd_conf, sizeof(dbd_conf))) {
+            continue;
+        }
+        if (dbd_conf) {
+            void **key = apr_pmemdup(ptemp, &dbd_conf, sizeof(dbd_conf));
+            apr_hash_set(seen, key, sizeof(dbd_conf), key);
+        }
+        for (int i = 0; i < store_statement_count; i++) {
+            dbd_prepare_fn(sv, store_statements[i].sql, store_statements[i].label);
+        }
+    }
+}
+
+static int any_space(server_rec *s)
+{
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config,
+                                                          &accounts_module);
+        if (conf->space->domain) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int accounts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                apr_pool_t *ptemp, server_rec *s)
+{
+    space_registry *registry;
+    const char *err;
+    (void)plog;
+
+    if (!any_space(s)) {
+        return OK;
+    }
+    dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    if (!dbd_prepare_fn || !dbd_acquire_fn) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "mod_accounts needs mod_dbd: LoadModule dbd_module first");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((err = build_registry(pconf, s, &registry))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config,
+                                                          &accounts_module);
+        conf->registry = registry;
+    }
+    register_statements(ptemp, s);
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "mod_accounts: %u Space(s) configured",
+                 space_registry_count(registry));
+    return OK;
+}
+
+/* apachectl configtest runs no post_config: check the cross-vhost rules
+ * here too, so a conflicting Space fails the test. */
+static void accounts_test_config(apr_pool_t *pconf, server_rec *s)
+{
+    space_registry *registry;
+    const char *err;
+
+    if (any_space(s) && (err = build_registry(pconf, s, &registry))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", err);
+        exit(1);
+    }
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+static int answer_route_miss(accounts_request *req, route_status status)
+{
+    request_rec *r = req->r;
+    const char *path = r->uri[0] == '/' ? r->uri + 1 : r->uri;
+
+    if (status == ROUTE_METHOD_NOT_ALLOWED) {
+        if (r->method_number == M_OPTIONS) {
+            /* CORS preflight on a known path. */
+            apr_table_setn(r->headers_out, "Access-Control-Allow-Origin", "*");
+            apr_table_setn(r->headers_out, "Access-Control-Allow-Methods", req->match.allow);
+            apr_table_setn(r->headers_out, "Access-Control-Allow-Headers", "*");
+            apr_table_setn(r->headers_out, "Access-Control-Max-Age", "86400");
+            return accounts_send_empty(req, HTTP_NO_CONTENT);
+        }
+        apr_table_setn(r->headers_out, "Allow", req->match.allow);
+        return accounts_send_message(req, HTTP_METHOD_NOT_ALLOWED, apr_psprintf(
+            r->pool, "The %s method is not supported for route %s. Supported methods: %s.",
+            r->method, path, req->match.allow));
+    }
+    return accounts_send_message(req, HTTP_NOT_FOUND, apr_psprintf(
+        r->pool, "The route %s could not be found.", path));
+}
+
+/* Where the API is mounted: the longest literal <Location> of this server
+ * whose SetHandler is "accounts" and that contains the request path.
+ * Without one (SetHandler at the virtual host level, or a regex location)
+ * the API is served at the root. */
+static const char *mount_base(request_rec *r, const char *raw_path)
+{
+    core_server_config *core = ap_get_core_module_config(r->server->module_config);
+    const char *best = "";
+    size_t best_len = 0;
+
+    for (int i = 0; core->sec_url && i < core->sec_url->nelts; i++) {
+        ap_conf_vector_t *section = APR_ARRAY_IDX(core->sec_url, i, ap_conf_vector_t *);
+        core_dir_config *loc = ap_get_core_module_config(section);
+        const char *handler, *err = NULL;
+        size_t len;
+
+        if (loc->r || !loc->d || loc->d[0] != '/' || !loc->expr_handler) {
+            continue;
+        }
+        handler = ap_expr_str_exec(r, loc->expr_handler, &err);
+        if (!handler || strcasecmp(handler, "accounts") != 0) {
+            continue;
+        }
+        len = strlen(loc->d);
+        while (len > 0 && loc->d[len - 1] == '/') {
+            len--;
+        }
+        if (len > best_len && strncmp(raw_path, loc->d, len) == 0
+            && (raw_path[len] == '/' || raw_path[len] == '\0')) {
+            best = loc->d;
+            best_len = len;
+        }
+    }
+    return apr_pstrndup(r->pool, best, best_len);
+}
+
+static const char *raw_path(request_rec *r)
+{
+    return r->parsed_uri.path ? r->parsed_uri.path : r->uri;
+}
+
+/* The path below the mount point, raw (still percent-encoded). */
+static const char *relative_path(request_rec *r, const char *base)
+{
+    const char *raw = raw_path(r);
+    size_t blen = strlen(base);
+
+    if (strncmp(raw, base, blen) == 0 && (raw[blen] == '/' || raw[blen] == '\0')) {
+        return raw[blen] ? raw + blen : "/";
+    }
+    return NULL;
+}
+
+static int accounts_handler(request_rec *r)
+{
+    accounts_server_conf *sconf;
+    accounts_request *req;
+    route_status status;
+    int rc;
+
+    if (!r->handler || strcmp(r->handler, "accounts") != 0) {
+        return DECLINED;
+    }
+    sconf = ap_get_module_config(r->server->module_config, &accounts_module);
+    req = apr_pcalloc(r->pool, sizeof(*req));
+    req->r = r;
+    req->space = sconf->space;
+    req->registry = sconf->registry;
+    req->base = mount_base(r, raw_path(r));
+    req->path = relative_path(r, req->base);
+
+    if (!req->space->domain || !req->space->resolved) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SetHandler accounts on a virtual host without AccountsSpace");
+        return accounts_send_message(req, HTTP_NOT_FOUND, "No Space is served here.");
+    }
+    status = req->path
+                 ? router_match(r->pool, accounts_routes, accounts_routes_count,
+                                r->method, req->path, &req->match)
+                 : ROUTE_NOT_FOUND;
+    if (status != ROUTE_FOUND) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "no route for %s %s (base '%s', path '%s')",
+                      r->method, r->uri, req->base, req->path ? req->path : "(outside)");
+        return answer_route_miss(req, status);
+    }
+    if (req->space->expires_at && apr_time_now() >= req->space->expires_at) {
+        return accounts_send_message(req, HTTP_FORBIDDEN, "The related Space has expired");
+    }
+    if ((rc = accounts_read_params(req)) != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
+    if ((rc = accounts_authorize(req, req->match.route->access)) != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
+    return req->match.route->handler(req);
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    /* Statements must reach mod_dbd before its post_config prepares them. */
+    static const char *const before_dbd[] = { "mod_dbd.c", NULL };
+    (void)p;
+
+    ap_hook_post_config(accounts_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
+    ap_hook_test_config(accounts_test_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(accounts_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+AP_DECLARE_MODULE(accounts) = {
+    STANDARD20_MODULE_STUFF,
+    NULL,
+    NULL,
+    create_server_conf,
+    merge_server_conf,
+    accounts_cmds,
+    register_hooks,
+#if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
+    AP_MODULE_FLAG_ALWAYS_MERGE   /* every vhost gets its own resolved Space */
+#endif
+};

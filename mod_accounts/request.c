@@ -1,0 +1,246 @@
+#include "request.h"
+#include "json.h"
+#include "module.h"
+
+#include <string.h>
+
+#include <apr_strings.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
+APLOG_USE_MODULE(accounts);
+
+static void log_store_error(void *baton, const char *message)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, (request_rec *)baton,
+                  "database: %s", message);
+}
+
+store *accounts_db(accounts_request *req)
+{
+    ap_dbd_t *dbd;
+
+    if (req->db) {
+        return req->db;
+    }
+    dbd = accounts_dbd_acquire(req->r);
+    if (!dbd) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
+                      "no database connection (is PostgreSQL reachable?)");
+        return NULL;
+    }
+    req->db = apr_pcalloc(req->r->pool, sizeof(store));
+    req->db->pool = req->r->pool;
+    req->db->conn_pool = dbd->pool;
+    req->db->driver = dbd->driver;
+    req->db->handle = dbd->handle;
+    req->db->prepared = dbd->prepared;
+    req->db->log = log_store_error;
+    req->db->log_baton = req->r;
+    return req->db;
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+static void common_headers(accounts_request *req, int status)
+{
+    request_rec *r = req->r;
+
+    r->status = status;
+    /* Browsers may call the API from any origin, never with cookies. */
+    if (apr_table_get(r->headers_in, "Origin")) {
+        apr_table_setn(r->headers_out, "Access-Control-Allow-Origin", "*");
+    }
+    apr_table_setn(r->headers_out, "Cache-Control", "no-cache, private");
+}
+
+int accounts_send_json(accounts_request *req, int status, json_object *body)
+{
+    const char *text = json_pool_serialize(req->r->pool, body);
+
+    common_headers(req, status);
+    ap_set_content_type(req->r, "application/json");
+    ap_set_content_length(req->r, strlen(text));
+    ap_rputs(text, req->r);
+    return OK;
+}
+
+int accounts_send_message(accounts_request *req, int status, const char *message)
+{
+    json_object *body = json_pool_object(req->r->pool);
+
+    json_object_object_add(body, "message", json_object_new_string(message));
+    return accounts_send_json(req, status, body);
+}
+
+int accounts_send_text(accounts_request *req, int status, const char *text)
+{
+    common_headers(req, status);
+    ap_set_content_type(req->r, "text/html; charset=UTF-8");
+    ap_set_content_length(req->r, strlen(text));
+    ap_rputs(text, req->r);
+    return OK;
+}
+
+int accounts_send_empty(accounts_request *req, int status)
+{
+    return accounts_send_text(req, status, "");
+}
+
+int accounts_send_unavailable(accounts_request *req)
+{
+    /* Clients and load balancers may retry shortly. */
+    apr_table_setn(req->r->headers_out, "Retry-After", "1");
+    return accounts_send_message(req, HTTP_SERVICE_UNAVAILABLE, "Service unavailable");
+}
+
+/* ---- request body ------------------------------------------------------- */
+
+/* Reads the whole body; -1 when it exceeds the cap, -2 on a read error. */
+static int read_body(request_rec *r, char **out, apr_size_t *outlen)
+{
+    const char *clen = apr_table_get(r->headers_in, "Content-Length");
+    apr_size_t len = 0, cap = 8192;
+    char *buf;
+    long got;
+
+    *out = NULL;
+    *outlen = 0;
+    if (clen && apr_atoi64(clen) > ACCOUNTS_MAX_BODY) {
+        return -1;
+    }
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
+        return -2;
+    }
+    if (!ap_should_client_block(r)) {
+        return 0;
+    }
+    buf = apr_palloc(r->pool, cap + 1);
+    for (;;) {
+        if (len == cap) {
+            char *bigger;
+            if (cap > ACCOUNTS_MAX_BODY) {
+                return -1;
+            }
+            bigger = apr_palloc(r->pool, 2 * cap + 1);
+            memcpy(bigger, buf, len);
+            buf = bigger;
+            cap *= 2;
+        }
+        got = ap_get_client_block(r, buf + len, cap - len);
+        if (got == 0) {
+            break;
+        }
+        if (got < 0) {
+            return -2;
+        }
+        len += (apr_size_t)got;
+        if (len > ACCOUNTS_MAX_BODY) {
+            return -1;
+        }
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+/* PostgreSQL text cannot hold U+0000: a string carrying it is refused like
+ * malformed JSON. */
+static int has_nul_string(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            if (has_nul_string(json_object_array_get_idx(v, i))) {
+                return 1;
+            }
+        }
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach(v, key, val) {
+            (void)key;
+            if (has_nul_string(val)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* application/x-www-form-urlencoded -> object of strings. */
+static json_object *parse_form(apr_pool_t *p, char *body)
+{
+    json_object *obj = json_pool_object(p);
+    char *state;
+
+    for (char *pair = apr_strtok(body, "&", &state); pair;
+         pair = apr_strtok(NULL, "&", &state)) {
+        char *eq = strchr(pair, '=');
+        char *value = eq ? eq + 1 : "";
+        if (eq) {
+            *eq = '\0';
+        }
+        for (char *c = pair; *c; c++) if (*c == '+') *c = ' ';
+        for (char *c = value; *c; c++) if (*c == '+') *c = ' ';
+        if (ap_unescape_urlencoded(pair) != OK || ap_unescape_urlencoded(value) != OK) {
+            continue;
+        }
+        json_object_object_add(obj, pair, json_object_new_string(value));
+    }
+    return obj;
+}
+
+int accounts_read_params(accounts_request *req)
+{
+    request_rec *r = req->r;
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+    int is_form = ctype && ap_strcasestr(ctype, "application/x-www-form-urlencoded");
+    int wants_json = (ctype && ap_strcasestr(ctype, "json"))
+                     || (accept && ap_strcasestr(accept, "json"));
+    const char *error = NULL;
+    json_object *parsed;
+    char *body;
+    apr_size_t len;
+    int rc = read_body(r, &body, &len);
+
+    if (rc == -1) {
+        return accounts_send_message(req, HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     "Request body too large");
+    }
+    if (rc == -2) {
+        return accounts_send_message(req, HTTP_BAD_REQUEST, "The request body could not be read.");
+    }
+    if (len == 0) {
+        return ACCOUNTS_CONTINUE;   /* no parameters */
+    }
+    if (is_form) {
+        req->params = parse_form(r->pool, body);
+        return ACCOUNTS_CONTINUE;
+    }
+    parsed = json_pool_parse(r->pool, body, len, ACCOUNTS_MAX_JSON_DEPTH, &error);
+    if (parsed && has_nul_string(parsed)) {
+        parsed = NULL;
+        error = "a string contains a NUL character";
+    }
+    if (!parsed) {
+        if (wants_json) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "invalid JSON body: %s", error);
+            return accounts_send_message(req, HTTP_BAD_REQUEST,
+                                         apr_pstrcat(r->pool, "Invalid JSON: ", error, NULL));
+        }
+        return ACCOUNTS_CONTINUE;   /* not JSON, not declared JSON: no parameters */
+    }
+    if (json_object_is_type(parsed, json_type_object)) {
+        req->params = parsed;
+    }
+    return ACCOUNTS_CONTINUE;
+}

@@ -1,0 +1,542 @@
+#include "store.h"
+
+#include <string.h>
+
+#include <apr_strings.h>
+
+/* The Account object's columns; every account SELECT starts with them
+ * (see ACCOUNT_COL_*). Sub-objects come as JSON text built by PostgreSQL,
+ * so one round trip yields the whole Account. */
+#define ACCOUNT_SELECT \
+    "SELECT a.id, a.username, a.domain, a.email, a.activated, a.ip_address, a.user_agent," \
+    " extract(epoch FROM a.created_at)::bigint, extract(epoch FROM a.updated_at)::bigint," \
+    " a.display_name, a.dtmf_protocol, a.blocked, a.admin, a.phone," \
+    " pt.token, extract(epoch FROM pt.created_at)::bigint," \
+    " (SELECT coalesce(json_agg(p.algorithm ORDER BY p.id), '[]') FROM passwords p" \
+    "   WHERE p.account_id = a.id)," \
+    " (SELECT coalesce(json_object_agg(d.key, d.value ORDER BY d.id), '{}')" \
+    "   FROM account_dictionary_entries d WHERE d.account_id = a.id)," \
+    " (SELECT json_build_object('email', c.email, 'code', c.code, 'ip', c.ip," \
+    "   'user_agent', c.user_agent, 'created_at', extract(epoch FROM c.created_at)::bigint," \
+    "   'updated_at', extract(epoch FROM c.updated_at)::bigint)" \
+    "   FROM email_change_codes c WHERE c.account_id = a.id AND NOT c.consumed" \
+    "   ORDER BY c.id DESC LIMIT 1)," \
+    " (SELECT json_build_object('phone', c.phone, 'code', c.code, 'ip', c.ip," \
+    "   'user_agent', c.user_agent, 'created_at', extract(epoch FROM c.created_at)::bigint," \
+    "   'updated_at', extract(epoch FROM c.updated_at)::bigint)" \
+    "   FROM phone_change_codes c WHERE c.account_id = a.id AND NOT c.consumed" \
+    "   ORDER BY c.id DESC LIMIT 1)"
+
+#define ACCOUNT_FROM \
+    " FROM accounts a LEFT JOIN LATERAL (SELECT t.token, t.created_at" \
+    "   FROM provisioning_tokens t WHERE t.account_id = a.id AND NOT t.used" \
+    "   ORDER BY t.id DESC LIMIT 1) pt ON true"
+
+const store_statement store_statements[] = {
+    { "accounts_ping", "SELECT 1" },
+    { "accounts_account_by_api_key",
+      ACCOUNT_SELECT ", k.id, k.ip, k.user_key, k.expiry_minutes,"
+      " extract(epoch FROM now() - k.last_used_at)::bigint"
+      ACCOUNT_FROM " JOIN api_keys k ON k.account_id = a.id WHERE k.key_hash = %s" },
+    { "accounts_account_by_sip",
+      ACCOUNT_SELECT ", (SELECT coalesce(json_agg(json_build_array(p.algorithm, p.password)"
+      "   ORDER BY p.id), '[]') FROM passwords p WHERE p.account_id = a.id)"
+      ACCOUNT_FROM " WHERE a.username = %s AND a.domain = lower(%s)" },
+    /* A new nonce; the account keeps its newest DIGEST_NONCES_KEPT only, so
+     * unauthenticated challenges cannot grow the table without bound. */
+    { "accounts_nonce_insert",
+      "WITH fresh AS (INSERT INTO digest_nonces (account_id, nonce) VALUES (%s::bigint, %s))"
+      " DELETE FROM digest_nonces WHERE account_id = %s::bigint AND id <= ("
+      "   SELECT id FROM digest_nonces WHERE account_id = %s::bigint"
+      "   ORDER BY id DESC OFFSET %s::integer LIMIT 1)" },
+    /* Accepts nc only if it grows: the row lock makes two requests with the
+     * same nonce and nc race to one winner. */
+    { "accounts_nonce_advance",
+      "UPDATE digest_nonces SET nc = %s::bigint WHERE account_id = %s::bigint AND nonce = %s"
+      " AND nc < %s::bigint AND (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))"
+      " RETURNING id" },
+    { "accounts_nonce_find",
+      "SELECT id FROM digest_nonces WHERE account_id = %s::bigint AND nonce = %s"
+      " AND (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))" },
+    { "accounts_nonce_delete",
+      "DELETE FROM digest_nonces WHERE account_id = %s::bigint AND nonce = %s" },
+    /* A fresh user key replaces the account's previous user keys. */
+    { "accounts_user_api_key_replace",
+      "WITH old AS (DELETE FROM api_keys WHERE account_id = %s::bigint AND user_key)"
+      " INSERT INTO api_keys (account_id, key_hash, user_key, ip) VALUES (%s::bigint, %s, true, %s)" },
+    /* Exchanges an attached, live auth_token of the Space for a user key:
+     * deleting the token is what makes it single use. */
+    { "accounts_auth_token_exchange",
+      "WITH t AS (DELETE FROM auth_tokens WHERE token_hash = %s AND account_id IS NOT NULL"
+      "   AND created_at > now() - make_interval(mins => %s::integer)"
+      "   AND account_id IN (SELECT id FROM accounts WHERE domain = %s) RETURNING account_id),"
+      " old AS (DELETE FROM api_keys WHERE user_key AND account_id IN (SELECT account_id FROM t)),"
+      " fresh AS (INSERT INTO api_keys (account_id, key_hash, user_key, ip)"
+      "   SELECT account_id, %s, true, %s FROM t RETURNING account_id)"
+      " SELECT a.domain FROM fresh JOIN accounts a ON a.id = fresh.account_id" },
+    /* Why an auth_token was refused: absent/expired (no row), unattached
+     * or of another Space (a row). */
+    { "accounts_auth_token_state",
+      "SELECT t.account_id IS NOT NULL, coalesce(a.domain = %s, false) FROM auth_tokens t"
+      " LEFT JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = %s"
+      " AND t.created_at > now() - make_interval(mins => %s::integer)" },
+    { "accounts_auth_token_insert",
+      "WITH expired AS (DELETE FROM auth_tokens WHERE created_at <= now() - make_interval(mins => %s::integer))"
+      " INSERT INTO auth_tokens (token_hash, ip, user_agent) VALUES (%s, %s, %s)"
+      " RETURNING id, extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint" },
+    { "accounts_auth_token_attach",
+      "UPDATE auth_tokens SET account_id = %s::bigint, updated_at = now()"
+      " WHERE token_hash = %s AND account_id IS NULL"
+      " AND created_at > now() - make_interval(mins => %s::integer) RETURNING id" },
+    { "accounts_creation_token_mint",
+      "INSERT INTO account_creation_tokens (token_hash, domain, ip, user_agent)"
+      " VALUES (%s, lower(%s), %s, %s) RETURNING extract(epoch FROM created_at)::bigint" },
+    { "accounts_api_key_touch",
+      "UPDATE api_keys SET last_used_at = now(), requests = requests + 1"
+      " WHERE id = %s::bigint" },
+    { "accounts_api_key_insert",
+      "INSERT INTO api_keys (account_id, key_hash, user_key, ip, expiry_minutes)"
+      " VALUES (%s::bigint, %s, %s::boolean, %s, nullif(%s, '')::integer)" },
+    { "accounts_account_id_by_sip",
+      "SELECT id FROM accounts WHERE username = %s AND domain = lower(%s)" },
+    { "accounts_tombstone_exists",
+      "SELECT 1 FROM account_tombstones WHERE username = %s AND domain = lower(%s)" },
+    { "accounts_account_upsert_admin",
+      "INSERT INTO accounts (username, domain, activated, admin, ip_address, user_agent)"
+      " VALUES (%s, lower(%s), true, true, '127.0.0.1', 'accountsctl')"
+      " ON CONFLICT (username, domain) DO UPDATE"
+      " SET admin = true, activated = true, updated_at = now() RETURNING id" },
+    { "accounts_password_delete_all",
+      "DELETE FROM passwords WHERE account_id = %s::bigint" },
+    { "accounts_password_insert",
+      "INSERT INTO passwords (account_id, algorithm, password) VALUES (%s::bigint, %s, %s)" },
+    { "accounts_purge_nonces",
+      "DELETE FROM digest_nonces WHERE created_at < now() - make_interval(mins => %s::integer)" },
+    { "accounts_purge_user_api_keys",
+      "DELETE FROM api_keys WHERE user_key AND %s::integer > 0"
+      " AND last_used_at < now() - make_interval(mins => %s::integer)" },
+    { "accounts_purge_stable_api_keys",
+      "DELETE FROM api_keys WHERE NOT user_key AND expiry_minutes > 0"
+      " AND last_used_at < now() - make_interval(mins => expiry_minutes)" },
+    { "accounts_purge_auth_tokens",
+      "DELETE FROM auth_tokens WHERE created_at < now() - make_interval(mins => %s::integer)" },
+    { "accounts_purge_creation_tokens",
+      "DELETE FROM account_creation_tokens WHERE NOT used AND %s::integer > 0"
+      " AND created_at < now() - make_interval(mins => %s::integer)" },
+    { "accounts_purge_provisioning_tokens",
+      "DELETE FROM provisioning_tokens WHERE used OR (%s::integer > 0"
+      " AND created_at < now() - make_interval(mins => %s::integer))" },
+    { "accounts_purge_reset_password_tokens",
+      "DELETE FROM reset_password_tokens WHERE used"
+      " OR created_at < now() - make_interval(mins => %s::integer)" },
+};
+
+const int store_statement_count = sizeof(store_statements) / sizeof(store_statements[0]);
+
+const char *const store_purge_names[STORE_PURGE_COUNT] = {
+    "nonces", "user_api_keys", "stable_api_keys", "auth_tokens",
+    "creation_tokens", "provisioning_tokens", "reset_password_tokens"
+};
+
+static void store_log(store *st, const char *what, const char *label, int rv)
+{
+    if (st->log) {
+        const char *reason = apr_dbd_error(st->driver, st->handle, rv);
+        st->log(st->log_baton, apr_psprintf(st->pool, "%s %s failed: %s", what,
+                                            label, reason ? reason : "unknown error"));
+    }
+}
+
+static const char *statement_sql(const char *label)
+{
+    for (int i = 0; i < store_statement_count; i++) {
+        if (strcmp(store_statements[i].label, label) == 0) {
+            return store_statements[i].sql;
+        }
+    }
+    return NULL;
+}
+
+/* Prepares label on this connection and remembers it. */
+static apr_dbd_prepared_t *prepare(store *st, const char *label, int quiet)
+{
+    const char *sql = statement_sql(label);
+    apr_dbd_prepared_t *stmt = NULL;
+    int rv;
+
+    if (!sql) {
+        if (st->log) {
+            st->log(st->log_baton, apr_psprintf(st->pool, "unknown statement %s", label));
+        }
+        return NULL;
+    }
+    rv = apr_dbd_prepare(st->driver, st->conn_pool, st->handle, sql, label, &stmt);
+    if (rv != 0) {
+        if (!quiet) {
+            store_log(st, "preparing", label, rv);
+        }
+        return NULL;
+    }
+    if (!st->prepared) {
+        st->prepared = apr_hash_make(st->conn_pool);
+    }
+    apr_hash_set(st->prepared, label, APR_HASH_KEY_STRING, stmt);
+    return stmt;
+}
+
+static apr_dbd_prepared_t *statement(store *st, const char *label)
+{
+    apr_dbd_prepared_t *stmt = st->prepared
+        ? apr_hash_get(st->prepared, label, APR_HASH_KEY_STRING) : NULL;
+
+    /* Not prepared by mod_dbd (accountsctl): prepare it now. */
+    return stmt ? stmt : prepare(st, label, 0);
+}
+
+/* After a failed statement: was the connection re-established under us?
+ * The PostgreSQL driver resets a broken connection when mod_dbd checks it,
+ * and the new session has none of the prepared statements. Preparing the
+ * statement again succeeds only then (otherwise the name already exists),
+ * and tells the caller that running it once more is safe: it never ran.
+ * Not inside a transaction, whose earlier statements would be lost. */
+static int reprepared_after_reconnect(store *st, const char *label)
+{
+    if (st->txn) {
+        return 0;
+    }
+    if (apr_dbd_check_conn(st->driver, st->pool, st->handle) != APR_SUCCESS) {
+        return 0;
+    }
+    return prepare(st, label, 1) != NULL;
+}
+
+store_status store_select(store *st, const char *label, apr_dbd_results_t **res,
+                          int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt = statement(st, label);
+    int rv;
+
+    if (!stmt) {
+        return STORE_ERROR;
+    }
+    *res = NULL;
+    rv = apr_dbd_pselect(st->driver, st->pool, st->handle, res, stmt, 1, nargs, args);
+    if (rv != 0 && reprepared_after_reconnect(st, label)) {
+        *res = NULL;
+        rv = apr_dbd_pselect(st->driver, st->pool, st->handle, res,
+                             statement(st, label), 1, nargs, args);
+    }
+    if (rv != 0) {
+        store_log(st, "query", label, rv);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+store_status store_exec(store *st, const char *label, int *nrows,
+                        int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt = statement(st, label);
+    int dummy, rv;
+
+    if (!stmt) {
+        return STORE_ERROR;
+    }
+    rv = apr_dbd_pquery(st->driver, st->pool, st->handle, nrows ? nrows : &dummy,
+                        stmt, nargs, args);
+    if (rv != 0 && reprepared_after_reconnect(st, label)) {
+        rv = apr_dbd_pquery(st->driver, st->pool, st->handle, nrows ? nrows : &dummy,
+                            statement(st, label), nargs, args);
+    }
+    if (rv != 0) {
+        store_log(st, "statement", label, rv);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+const char *store_column(store *st, apr_dbd_row_t *row, int col)
+{
+    const char *value = NULL;
+
+    /* apr_dbd_get_entry() gives "" for SQL NULL; datum_get tells them apart. */
+    if (apr_dbd_datum_get(st->driver, row, col, APR_DBD_TYPE_STRING, &value) != APR_SUCCESS) {
+        return NULL;
+    }
+    return value;
+}
+
+store_status store_select_row(store *st, const char *label, apr_dbd_row_t **row,
+                              int nargs, const char **args)
+{
+    apr_dbd_results_t *res;
+    store_status s = store_select(st, label, &res, nargs, args);
+
+    if (s != STORE_OK) {
+        return s;
+    }
+    *row = NULL;
+    if (apr_dbd_get_row(st->driver, st->pool, res, row, 1) != 0 || !*row) {
+        return STORE_NOT_FOUND;
+    }
+    return STORE_OK;
+}
+
+store_status store_begin(store *st)
+{
+    int rv = apr_dbd_transaction_start(st->driver, st->pool, st->handle, &st->txn);
+
+    if (rv != 0) {
+        st->txn = NULL;
+        store_log(st, "transaction", "begin", rv);
+        return STORE_ERROR;
+    }
+    /* apr_dbd's default mode: a failed statement makes the end roll back. */
+    return STORE_OK;
+}
+
+store_status store_end(store *st, int failed)
+{
+    apr_dbd_transaction_t *txn = st->txn;
+    int rv;
+
+    if (!txn) {
+        return STORE_ERROR;
+    }
+    st->txn = NULL;
+    if (failed) {
+        apr_dbd_transaction_mode_set(st->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    }
+    rv = apr_dbd_transaction_end(st->driver, st->pool, txn);
+    if (rv != 0) {
+        store_log(st, "transaction", "end", rv);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+store_status store_ping(store *st)
+{
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_ping", &row, 0, NULL);
+    return s == STORE_NOT_FOUND ? STORE_ERROR : s;
+}
+
+store_status store_account_by_api_key(store *st, const char *key_hash,
+                                      apr_dbd_row_t **row)
+{
+    const char *args[] = { key_hash };
+    return store_select_row(st, "accounts_account_by_api_key", row, 1, args);
+}
+
+store_status store_api_key_touch(store *st, const char *key_id)
+{
+    const char *args[] = { key_id };
+    return store_exec(st, "accounts_api_key_touch", NULL, 1, args);
+}
+
+store_status store_api_key_insert(store *st, const char *account_id,
+                                  const char *key_hash, int user_key,
+                                  const char *ip, const char *expiry_minutes)
+{
+    const char *args[] = { account_id, key_hash, user_key ? "true" : "false", ip,
+                           expiry_minutes ? expiry_minutes : "" };
+    return store_exec(st, "accounts_api_key_insert", NULL, 5, args);
+}
+
+store_status store_account_id_by_sip(store *st, const char *username,
+                                     const char *domain, const char **id)
+{
+    const char *args[] = { username, domain };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_account_id_by_sip", &row, 2, args);
+
+    if (s == STORE_OK) {
+        *id = apr_pstrdup(st->pool, store_column(st, row, 0));
+    }
+    return s;
+}
+
+store_status store_tombstone_exists(store *st, const char *username, const char *domain)
+{
+    const char *args[] = { username, domain };
+    apr_dbd_row_t *row;
+    return store_select_row(st, "accounts_tombstone_exists", &row, 2, args);
+}
+
+store_status store_account_upsert_admin(store *st, const char *username,
+                                        const char *domain, const char **id)
+{
+    const char *args[] = { username, domain };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_account_upsert_admin", &row, 2, args);
+
+    if (s == STORE_OK) {
+        *id = apr_pstrdup(st->pool, store_column(st, row, 0));
+    }
+    return s == STORE_NOT_FOUND ? STORE_ERROR : s;
+}
+
+store_status store_password_replace(store *st, const char *account_id,
+                                    const char *algorithm, const char *hash)
+{
+    const char *del[] = { account_id };
+    const char *ins[] = { account_id, algorithm, hash };
+    store_status s = store_exec(st, "accounts_password_delete_all", NULL, 1, del);
+    return s != STORE_OK ? s : store_exec(st, "accounts_password_insert", NULL, 3, ins);
+}
+
+store_status store_purge(store *st, const char *nonce_minutes,
+                         const char *api_key_minutes, const char *auth_token_minutes,
+                         const char *creation_token_minutes,
+                         const char *provisioning_token_minutes,
+                         const char *reset_password_minutes,
+                         int counts[STORE_PURGE_COUNT])
+{
+    const char *nonce[] = { nonce_minutes };
+    const char *keys[] = { api_key_minutes, api_key_minutes };
+    const char *auth[] = { auth_token_minutes };
+    const char *creation[] = { creation_token_minutes, creation_token_minutes };
+    const char *prov[] = { provisioning_token_minutes, provisioning_token_minutes };
+    const char *reset[] = { reset_password_minutes };
+    store_status s = STORE_OK;
+
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_nonces", &counts[0], 1, nonce);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_user_api_keys", &counts[1], 2, keys);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_stable_api_keys", &counts[2], 0, NULL);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_auth_tokens", &counts[3], 1, auth);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_creation_tokens", &counts[4], 2, creation);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_provisioning_tokens", &counts[5], 2, prov);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_reset_password_tokens", &counts[6], 1, reset);
+    return s;
+}
+
+store_status store_account_by_sip(store *st, const char *username, const char *domain,
+                                  apr_dbd_row_t **row)
+{
+    const char *args[] = { username, domain };
+    return store_select_row(st, "accounts_account_by_sip", row, 2, args);
+}
+
+store_status store_nonce_insert(store *st, const char *account_id, const char *nonce)
+{
+    const char *keep = apr_itoa(st->pool, DIGEST_NONCES_KEPT - 1);
+    const char *args[] = { account_id, nonce, account_id, account_id, keep };
+    return store_exec(st, "accounts_nonce_insert", NULL, 5, args);
+}
+
+store_status store_nonce_advance(store *st, const char *account_id, const char *nonce,
+                                 long long nc, long max_age_minutes, nonce_state *state)
+{
+    const char *age = apr_ltoa(st->pool, max_age_minutes);
+    const char *ncs = apr_psprintf(st->pool, "%lld", nc);
+    const char *find[] = { account_id, nonce, age, age };
+    const char *advance[] = { ncs, account_id, nonce, ncs, age, age };
+    const char *del[] = { account_id, nonce };
+    apr_dbd_row_t *row;
+    store_status s;
+
+    if (nc >= 0) {
+        s = store_select_row(st, "accounts_nonce_advance", &row, 6, advance);
+        if (s != STORE_NOT_FOUND) {
+            *state = NONCE_ADVANCED;
+            return s;
+        }
+    }
+    s = store_select_row(st, "accounts_nonce_find", &row, 4, find);
+    if (s == STORE_ERROR) {
+        return s;
+    }
+    if (s == STORE_NOT_FOUND) {
+        *state = NONCE_UNKNOWN;
+        return STORE_OK;
+    }
+    if (nc < 0) {
+        *state = NONCE_ADVANCED;
+        return STORE_OK;
+    }
+    *state = NONCE_REPLAYED;
+    return store_exec(st, "accounts_nonce_delete", NULL, 2, del);
+}
+
+store_status store_user_api_key_replace(store *st, const char *account_id,
+                                        const char *key_hash, const char *ip)
+{
+    const char *args[] = { account_id, account_id, key_hash, ip };
+    return store_exec(st, "accounts_user_api_key_replace", NULL, 4, args);
+}
+
+store_status store_auth_token_exchange(store *st, const char *token_hash,
+                                       long lifetime_minutes, const char *space_domain,
+                                       const char *key_hash, const char *ip,
+                                       auth_token_result *result,
+                                       const char **account_domain)
+{
+    const char *life = apr_ltoa(st->pool, lifetime_minutes);
+    const char *args[] = { token_hash, life, space_domain, key_hash, ip };
+    const char *state_args[] = { space_domain, token_hash, life };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_auth_token_exchange", &row, 5, args);
+
+    if (s == STORE_OK) {
+        *account_domain = apr_pstrdup(st->pool, store_column(st, row, 0));
+        *result = AUTH_TOKEN_DONE;
+        return STORE_OK;
+    }
+    if (s == STORE_ERROR) {
+        return s;
+    }
+    s = store_select_row(st, "accounts_auth_token_state", &row, 3, state_args);
+    if (s == STORE_ERROR) {
+        return s;
+    }
+    *result = s == STORE_NOT_FOUND ? AUTH_TOKEN_NOT_FOUND : AUTH_TOKEN_NOT_ATTACHED;
+    return STORE_OK;
+}
+
+store_status store_auth_token_insert(store *st, long lifetime_minutes, const char *token_hash,
+                                     const char *ip, const char *user_agent,
+                                     apr_dbd_row_t **row)
+{
+    const char *args[] = { apr_ltoa(st->pool, lifetime_minutes), token_hash, ip, user_agent };
+    store_status s = store_select_row(st, "accounts_auth_token_insert", row, 4, args);
+    return s == STORE_NOT_FOUND ? STORE_ERROR : s;
+}
+
+store_status store_auth_token_attach(store *st, const char *account_id, const char *token_hash,
+                                     long lifetime_minutes, auth_token_result *result)
+{
+    const char *life = apr_ltoa(st->pool, lifetime_minutes);
+    const char *args[] = { account_id, token_hash, life };
+    const char *state_args[] = { "", token_hash, life };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_auth_token_attach", &row, 3, args);
+
+    if (s == STORE_OK) {
+        *result = AUTH_TOKEN_DONE;
+        return s;
+    }
+    if (s == STORE_ERROR) {
+        return s;
+    }
+    s = store_select_row(st, "accounts_auth_token_state", &row, 3, state_args);
+    if (s == STORE_ERROR) {
+        return s;
+    }
+    *result = s == STORE_NOT_FOUND ? AUTH_TOKEN_NOT_FOUND : AUTH_TOKEN_ALREADY_ATTACHED;
+    return STORE_OK;
+}
+
+store_status store_creation_token_mint(store *st, const char *token_hash, const char *domain,
+                                       const char *ip, const char *user_agent,
+                                       const char **created_at)
+{
+    const char *args[] = { token_hash, domain, ip, user_agent };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_creation_token_mint", &row, 4, args);
+
+    if (s == STORE_OK) {
+        *created_at = apr_pstrdup(st->pool, store_column(st, row, 0));
+    }
+    return s == STORE_NOT_FOUND ? STORE_ERROR : s;
+}

@@ -1,0 +1,180 @@
+/*
+ * Every SQL statement mod_accounts and accountsctl run, prepared once and
+ * named by intent. Works on any apr_dbd connection: inside httpd the one
+ * mod_dbd lends to the request (statements prepared by mod_dbd), in
+ * accountsctl one it opens itself (statements prepared on first use).
+ * No httpd header.
+ */
+#ifndef ACCOUNTS_STORE_H
+#define ACCOUNTS_STORE_H
+
+#include <apr_dbd.h>
+#include <apr_hash.h>
+#include <apr_pools.h>
+
+typedef enum {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,   /* the query ran and matched nothing */
+    STORE_ERROR        /* the database failed or is unreachable (logged) */
+} store_status;
+
+typedef void (*store_log_fn)(void *baton, const char *message);
+
+typedef struct {
+    apr_pool_t *pool;               /* the request's (results, temporaries) */
+    apr_pool_t *conn_pool;          /* lives as long as the connection */
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+    apr_hash_t *prepared;     /* label -> apr_dbd_prepared_t * */
+    store_log_fn log;         /* where database errors go (never the client) */
+    void *log_baton;
+    apr_dbd_transaction_t *txn;   /* open transaction, if any */
+} store;
+
+typedef struct {
+    const char *label;
+    const char *sql;          /* apr_dbd syntax: %s placeholders, %% for % */
+} store_statement;
+
+extern const store_statement store_statements[];
+extern const int store_statement_count;
+
+/* ---- low level ---------------------------------------------------------- */
+
+/* Runs a prepared SELECT; the whole result is fetched (random access). */
+store_status store_select(store *st, const char *label, apr_dbd_results_t **res,
+                          int nargs, const char **args);
+
+/* Runs a prepared statement without result rows. */
+store_status store_exec(store *st, const char *label, int *nrows,
+                        int nargs, const char **args);
+
+/* One row's column, NULL for SQL NULL. */
+const char *store_column(store *st, apr_dbd_row_t *row, int col);
+
+/* The first row of a SELECT, or STORE_NOT_FOUND. */
+store_status store_select_row(store *st, const char *label, apr_dbd_row_t **row,
+                              int nargs, const char **args);
+
+store_status store_begin(store *st);
+/* Commits, or rolls back when failed is set or a statement failed. */
+store_status store_end(store *st, int failed);
+
+/* ---- named operations --------------------------------------------------- */
+
+store_status store_ping(store *st);
+
+/* Columns of an Account row, in this order, starting every account SELECT. */
+enum {
+    ACCOUNT_COL_ID, ACCOUNT_COL_USERNAME, ACCOUNT_COL_DOMAIN, ACCOUNT_COL_EMAIL,
+    ACCOUNT_COL_ACTIVATED, ACCOUNT_COL_IP_ADDRESS, ACCOUNT_COL_USER_AGENT,
+    ACCOUNT_COL_CREATED_AT, ACCOUNT_COL_UPDATED_AT, ACCOUNT_COL_DISPLAY_NAME,
+    ACCOUNT_COL_DTMF_PROTOCOL, ACCOUNT_COL_BLOCKED, ACCOUNT_COL_ADMIN,
+    ACCOUNT_COL_PHONE, ACCOUNT_COL_PROVISIONING_TOKEN,
+    ACCOUNT_COL_PROVISIONING_TOKEN_CREATED_AT, ACCOUNT_COL_PASSWORDS,
+    ACCOUNT_COL_DICTIONARY, ACCOUNT_COL_EMAIL_CHANGE, ACCOUNT_COL_PHONE_CHANGE,
+    ACCOUNT_COLUMNS_COUNT
+};
+
+/* The account owning an API key (by the key's hash), followed by the key's
+ * columns: see API_KEY_COL_*. */
+enum {
+    API_KEY_COL_ID = ACCOUNT_COLUMNS_COUNT,
+    API_KEY_COL_IP,
+    API_KEY_COL_USER_KEY,
+    API_KEY_COL_EXPIRY_MINUTES,
+    API_KEY_COL_IDLE_SECONDS
+};
+store_status store_account_by_api_key(store *st, const char *key_hash,
+                                      apr_dbd_row_t **row);
+
+/* ---- digest ---- */
+
+/* The account with that username in that domain (any Space), its Account
+ * columns followed by its passwords with their hashes, as JSON
+ * [["MD5", "hex"], ...] in stored order. */
+enum { ACCOUNT_COL_DIGEST_PASSWORDS = ACCOUNT_COLUMNS_COUNT };
+store_status store_account_by_sip(store *st, const char *username, const char *domain,
+                                  apr_dbd_row_t **row);
+
+/* Live nonces kept per account (older ones are deleted on insert). */
+#define DIGEST_NONCES_KEPT 20
+store_status store_nonce_insert(store *st, const char *account_id, const char *nonce);
+
+typedef enum {
+    NONCE_ADVANCED,   /* nc grew: stored, the request may go on */
+    NONCE_REPLAYED,   /* known nonce, nc did not grow: the nonce is now deleted */
+    NONCE_UNKNOWN     /* no such live nonce for this account */
+} nonce_state;
+
+/* max_age_minutes: 0 = nonces never age out. nc < 0: no nc was sent, only
+ * check that the nonce is live (NONCE_ADVANCED or NONCE_UNKNOWN). */
+store_status store_nonce_advance(store *st, const char *account_id, const char *nonce,
+                                 long long nc, long max_age_minutes, nonce_state *state);
+
+/* ---- API keys and auth tokens ---- */
+
+/* Stores a new user key (bound to ip), deleting the account's other user keys. */
+store_status store_user_api_key_replace(store *st, const char *account_id,
+                                        const char *key_hash, const char *ip);
+
+typedef enum {
+    AUTH_TOKEN_DONE,             /* exchanged / attached */
+    AUTH_TOKEN_NOT_FOUND,        /* unknown or older than its lifetime */
+    AUTH_TOKEN_NOT_ATTACHED,     /* exchange: unattached, or another Space's account */
+    AUTH_TOKEN_ALREADY_ATTACHED  /* attach: attached already */
+} auth_token_result;
+
+/* Exchanges an attached auth_token for a new user key of its account, in
+ * one statement (single use). *account_domain: the account's domain. */
+store_status store_auth_token_exchange(store *st, const char *token_hash,
+                                       long lifetime_minutes, const char *space_domain,
+                                       const char *key_hash, const char *ip,
+                                       auth_token_result *result,
+                                       const char **account_domain);
+
+/* Inserts a token (purging expired ones); the row: id, created_at, updated_at. */
+store_status store_auth_token_insert(store *st, long lifetime_minutes, const char *token_hash,
+                                     const char *ip, const char *user_agent,
+                                     apr_dbd_row_t **row);
+
+store_status store_auth_token_attach(store *st, const char *account_id, const char *token_hash,
+                                     long lifetime_minutes, auth_token_result *result);
+
+/* A creation token bound to domain; *created_at: epoch seconds. */
+store_status store_creation_token_mint(store *st, const char *token_hash, const char *domain,
+                                       const char *ip, const char *user_agent,
+                                       const char **created_at);
+
+/* Records a use of the key (last_used_at = now, requests + 1). */
+store_status store_api_key_touch(store *st, const char *key_id);
+
+store_status store_api_key_insert(store *st, const char *account_id,
+                                  const char *key_hash, int user_key,
+                                  const char *ip, const char *expiry_minutes);
+
+store_status store_account_id_by_sip(store *st, const char *username,
+                                     const char *domain, const char **id);
+
+store_status store_tombstone_exists(store *st, const char *username,
+                                    const char *domain);
+
+/* Creates an activated admin, or makes the existing account one. */
+store_status store_account_upsert_admin(store *st, const char *username,
+                                        const char *domain, const char **id);
+
+/* Replaces every password of the account with one row. */
+store_status store_password_replace(store *st, const char *account_id,
+                                    const char *algorithm, const char *hash);
+
+/* accountsctl purge: counts of deleted rows, in store_purge_names order. */
+#define STORE_PURGE_COUNT 7
+extern const char *const store_purge_names[STORE_PURGE_COUNT];
+store_status store_purge(store *st, const char *nonce_minutes,
+                         const char *api_key_minutes, const char *auth_token_minutes,
+                         const char *creation_token_minutes,
+                         const char *provisioning_token_minutes,
+                         const char *reset_password_minutes,
+                         int counts[STORE_PURGE_COUNT]);
+
+#endif

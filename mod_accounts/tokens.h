@@ -1,0 +1,12 @@
+/* Lengths of the random values of the contract (api.md 1.6). */
+#ifndef ACCOUNTS_TOKENS_H
+#define ACCOUNTS_TOKENS_H
+
+#define AUTH_TOKEN_LENGTH 32
+#define CREATION_TOKEN_LENGTH 13
+#define PROVISIONING_TOKEN_LENGTH 13
+#define RESET_PASSWORD_TOKEN_LENGTH 16
+#define TURN_USERNAME_RANDOM_LENGTH 16
+#define RESET_PASSWORD_LENGTH 10
+
+#endif

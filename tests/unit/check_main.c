@@ -1,0 +1,35 @@
+#include "suites.h"
+
+#include <stdlib.h>
+#include <apr_general.h>
+
+apr_pool_t *test_pool;
+
+void test_pool_setup(void)
+{
+    apr_pool_create(&test_pool, NULL);
+}
+
+void test_pool_teardown(void)
+{
+    apr_pool_destroy(test_pool);
+    test_pool = NULL;
+}
+
+int main(void)
+{
+    SRunner *sr;
+    int failed;
+
+    apr_initialize();
+    sr = srunner_create(crypto_suite());
+    srunner_add_suite(sr, router_suite());
+    srunner_add_suite(sr, space_suite());
+    srunner_add_suite(sr, account_suite());
+    srunner_add_suite(sr, api_key_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    apr_terminate();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,19 @@
+/* The Check suites of the core, one per source file under test. */
+#ifndef ACCOUNTS_TEST_SUITES_H
+#define ACCOUNTS_TEST_SUITES_H
+
+#include <check.h>
+#include <apr_pools.h>
+
+Suite *crypto_suite(void);
+Suite *router_suite(void);
+Suite *space_suite(void);
+Suite *account_suite(void);
+Suite *api_key_suite(void);
+
+/* A fresh pool per test (checked fixture). */
+extern apr_pool_t *test_pool;
+void test_pool_setup(void);
+void test_pool_teardown(void);
+
+#endif
