@@ -138,6 +138,23 @@ const char *const store_purge_names[STORE_PURGE_COUNT] = {
     "creation_tokens", "provisioning_tokens", "reset_password_tokens"
 };
 
+/* The driver's message for a failure, copied before anything else runs on
+ * the connection. */
+static const char *failure_reason(store *st, int rv)
+{
+    const char *reason = apr_dbd_error(st->driver, st->handle, rv);
+    return apr_pstrdup(st->pool, reason ? reason : "unknown error");
+}
+
+static store_status log_failure(store *st, const char *what, const char *label,
+                                const char *reason)
+{
+    if (st->log) {
+        st->log(st->log_baton, apr_psprintf(st->pool, "%s %s failed: %s", what, label, reason));
+    }
+    return STORE_ERROR;
+}
+
 static void store_log(store *st, const char *what, const char *label, int rv)
 {
     if (st->log) {
@@ -221,14 +238,17 @@ store_status store_select(store *st, const char *label, apr_dbd_results_t **res,
     }
     *res = NULL;
     rv = apr_dbd_pselect(st->driver, st->pool, st->handle, res, stmt, 1, nargs, args);
-    if (rv != 0 && reprepared_after_reconnect(st, label)) {
+    if (rv != 0) {
+        const char *why = failure_reason(st, rv);
+        if (!reprepared_after_reconnect(st, label)) {
+            return log_failure(st, "query", label, why);
+        }
         *res = NULL;
         rv = apr_dbd_pselect(st->driver, st->pool, st->handle, res,
                              statement(st, label), 1, nargs, args);
-    }
-    if (rv != 0) {
-        store_log(st, "query", label, rv);
-        return STORE_ERROR;
+        if (rv != 0) {
+            return log_failure(st, "query", label, failure_reason(st, rv));
+        }
     }
     return STORE_OK;
 }
@@ -244,13 +264,16 @@ store_status store_exec(store *st, const char *label, int *nrows,
     }
     rv = apr_dbd_pquery(st->driver, st->pool, st->handle, nrows ? nrows : &dummy,
                         stmt, nargs, args);
-    if (rv != 0 && reprepared_after_reconnect(st, label)) {
+    if (rv != 0) {
+        const char *why = failure_reason(st, rv);
+        if (!reprepared_after_reconnect(st, label)) {
+            return log_failure(st, "statement", label, why);
+        }
         rv = apr_dbd_pquery(st->driver, st->pool, st->handle, nrows ? nrows : &dummy,
                             statement(st, label), nargs, args);
-    }
-    if (rv != 0) {
-        store_log(st, "statement", label, rv);
-        return STORE_ERROR;
+        if (rv != 0) {
+            return log_failure(st, "statement", label, failure_reason(st, rv));
+        }
     }
     return STORE_OK;
 }
@@ -429,7 +452,7 @@ store_status store_nonce_advance(store *st, const char *account_id, const char *
                                  long long nc, long max_age_minutes, nonce_state *state)
 {
     const char *age = apr_ltoa(st->pool, max_age_minutes);
-    const char *ncs = apr_psprintf(st->pool, "%lld", nc);
+    const char *ncs = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)nc);
     const char *find[] = { account_id, nonce, age, age };
     const char *advance[] = { ncs, account_id, nonce, ncs, age, age };
     const char *del[] = { account_id, nonce };

@@ -11,9 +11,12 @@ use IPC::Open3 ();
 use JSON::PP ();
 use LWP::UserAgent ();
 use Symbol ();
+use Digest::MD5 ();
+use Digest::SHA ();
 
 our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin
-                 space_url db_stop db_start);
+                 space_url db_stop db_start make_account ha1 challenges digest_header
+                 digest_call user_key_for);
 
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(timeout => 30, cookie_jar => undef, keep_alive => 0);
@@ -81,6 +84,74 @@ sub create_admin {
     die "create-admin failed ($rc): $err" if $rc != 0;
     chomp $out;
     return $out;
+}
+
+# H(username:realm:password) in hex, for MD5 or SHA-256.
+sub ha1 {
+    my ($alg, $username, $realm, $password) = @_;
+    my $text = "$username:$realm:$password";
+    utf8::encode($text) if utf8::is_utf8($text);
+    return $alg eq 'MD5' ? Digest::MD5::md5_hex($text) : Digest::SHA::sha256_hex($text);
+}
+
+# Inserts an account directly: make_account('bob', 'a.test', realm => R,
+# passwords => { MD5 => 'pw', 'SHA-256' => 'pw' }, admin => 1, blocked => 1).
+# Passwords are stored in MD5, SHA-256, CLRTXT order. Returns the id.
+sub make_account {
+    my ($username, $domain, %o) = @_;
+    my $id = sql_value(sprintf("INSERT INTO accounts (username, domain, ip_address, admin, blocked, activated)"
+                               . " VALUES ('%s', '%s', '192.0.2.1', %s, %s, true) RETURNING id",
+                               $username, $domain, $o{admin} ? 'true' : 'false',
+                               $o{blocked} ? 'true' : 'false'));
+    my $realm = $o{realm} // $domain;
+    for my $alg (grep { exists $o{passwords}{$_} } 'MD5', 'SHA-256', 'CLRTXT') {
+        my $pw = $o{passwords}{$alg};
+        my $stored = $alg eq 'CLRTXT' ? $pw : ha1($alg, $username, $realm, $pw);
+        sql("INSERT INTO passwords (account_id, algorithm, password) VALUES ($id, '$alg', '$stored')");
+    }
+    return $id;
+}
+
+# The parsed WWW-Authenticate challenges of a response, in order.
+sub challenges {
+    my ($res) = @_;
+    my @out;
+    for my $h ($res->header('WWW-Authenticate')) {
+        my %c;
+        $c{$1} = defined $2 ? $2 : $3 while $h =~ /(\w+)=(?:"([^"]*)"|([^,]*))/g;
+        push @out, \%c;
+    }
+    return @out;
+}
+
+# An Authorization header answering challenge $c for $method $uri.
+sub digest_header {
+    my (%a) = @_;
+    my $alg = $a{algorithm} // 'MD5';
+    my $h = $alg eq 'MD5' ? \&Digest::MD5::md5_hex : \&Digest::SHA::sha256_hex;
+    my $ha1 = $a{ha1} // ha1($alg, $a{username}, $a{realm}, $a{password});
+    my $ha2 = $h->("$a{method}:$a{uri}");
+    my $nc = $a{nc} // '00000001';
+    my $cnonce = $a{cnonce} // '0a4f113b';
+    my $response = $a{response} // $h->("$ha1:$a{nonce}:$nc:$cnonce:auth:$ha2");
+    return sprintf('Digest username="%s",realm="%s",nonce="%s",uri="%s",algorithm=%s,response="%s",'
+                   . 'opaque="%s",qop=%s,nc=%s,cnonce="%s"', $a{username}, $a{realm}, $a{nonce},
+                   $a{uri}, $alg, $response, $a{opaque}, $a{qop} // 'auth', $nc, $cnonce);
+}
+
+# A full handshake: challenge, then the authenticated request. Returns the
+# final response and the challenge used.
+sub digest_call {
+    my ($space, $method, $path, %o) = @_;
+    my $from = "sip:$o{username}\@$o{domain}";
+    my $first = call($space, $method, $path, headers => { From => $from });
+    my ($c) = grep { ($_->{algorithm} // '') eq ($o{algorithm} // 'MD5') } challenges($first);
+    return ($first, undef) unless $c;
+    my $auth = digest_header(%o, realm => $c->{realm}, nonce => $c->{nonce}, opaque => $c->{opaque},
+                             method => $method, uri => $path);
+    my $res = call($space, $method, $path, %o, headers => { From => $from, Authorization => $auth,
+                                                            %{ $o{headers} || {} } });
+    return ($res, $c);
 }
 
 sub db_stop {
