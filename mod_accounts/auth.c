@@ -73,7 +73,7 @@ static int authenticate_api_key(accounts_request *req, const char *key)
     idle = strtoll(store_column(db, row, API_KEY_COL_IDLE_SECONDS), NULL, 10);
     if (!api_key_accepts(store_column(db, row, API_KEY_COL_IP), r->useragent_ip,
                          store_column(db, row, API_KEY_COL_USER_KEY)[0] == 't',
-                         own ? own->api_key_expiry : 60,
+                         own ? own->api_key_expiry : req->space->api_key_expiry,
                          store_column(db, row, API_KEY_COL_EXPIRY_MINUTES), idle)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "API key of account %s refused (other IP or expired)", caller->id);

@@ -36,7 +36,8 @@ static const int space_ui_defaults[SPACE_UI_COUNT] = { 0, 0, 0, 1, 0, 0, 0, 0, 0
 
 static int is_text_kind(setting_kind kind)
 {
-    return kind != SETTING_FLAG && kind != SETTING_COUNT && kind != SETTING_MINUTES;
+    return kind != SETTING_FLAG && kind != SETTING_COUNT && kind != SETTING_MINUTES
+           && kind != SETTING_POSITIVE_MINUTES;
 }
 
 static const char **text_slot(accounts_space *sp, const space_setting *def)
@@ -323,6 +324,17 @@ const char *space_setting_set(apr_pool_t *p, accounts_space *sp,
     case SETTING_MINUTES:
         why = parse_number(arg, number_slot(sp, def));
         break;
+    case SETTING_POSITIVE_MINUTES: {
+        long v = 0;
+        why = parse_number(arg, &v);
+        if (!why && v < 1) {
+            why = "must be at least 1 minute";
+        }
+        if (!why) {
+            *number_slot(sp, def) = v;
+        }
+        break;
+    }
     case SETTING_DOMAIN:
         if (!(why = check_hostname(arg))) {
             char *lower = apr_pstrdup(p, arg);
@@ -623,6 +635,7 @@ const char *space_digest_realm(const accounts_space *sp)
 struct space_registry {
     apr_pool_t *pool;
     apr_hash_t *by_domain;
+    long max_auth_token_expiry;
 };
 
 space_registry *space_registry_create(apr_pool_t *p)
@@ -649,7 +662,15 @@ const char *space_registry_add(space_registry *reg, const accounts_space *sp)
         return NULL;
     }
     apr_hash_set(reg->by_domain, sp->domain, APR_HASH_KEY_STRING, sp);
+    if (sp->auth_token_expiry > reg->max_auth_token_expiry) {
+        reg->max_auth_token_expiry = sp->auth_token_expiry;
+    }
     return NULL;
+}
+
+long space_registry_max_auth_token_expiry(const space_registry *reg)
+{
+    return reg->max_auth_token_expiry;
 }
 
 const accounts_space *space_registry_find(const space_registry *reg, const char *domain)

@@ -23,6 +23,7 @@ typedef enum {
     SETTING_FLAG,         /* On / Off */
     SETTING_COUNT,        /* non-negative integer */
     SETTING_MINUTES,      /* non-negative integer of minutes */
+    SETTING_POSITIVE_MINUTES, /* integer of minutes, at least 1 */
     SETTING_ALGORITHM,    /* MD5 / SHA-256 */
     SETTING_REGEX,        /* a PCRE2 pattern that compiles */
     SETTING_BLACKLIST,    /* comma list of literals or patterns */
@@ -41,6 +42,7 @@ typedef enum {
 #define SETTING_CTYPE_SETTING_FLAG int
 #define SETTING_CTYPE_SETTING_COUNT long
 #define SETTING_CTYPE_SETTING_MINUTES long
+#define SETTING_CTYPE_SETTING_POSITIVE_MINUTES long
 #define SETTING_CTYPE_SETTING_DOMAIN const char *
 #define SETTING_CTYPE_SETTING_TEXT const char *
 #define SETTING_CTYPE_SETTING_REALM const char *
@@ -136,5 +138,9 @@ const char *space_registry_add(space_registry *reg, const accounts_space *sp);
 const accounts_space *space_registry_find(const space_registry *reg,
                                           const char *domain);
 unsigned int space_registry_count(const space_registry *reg);
+
+/* The longest AccountsAuthTokenExpiry of all Spaces: auth tokens are not
+ * bound to a Space, so only tokens older than every lifetime are purged. */
+long space_registry_max_auth_token_expiry(const space_registry *reg);
 
 #endif

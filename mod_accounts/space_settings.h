@@ -34,8 +34,8 @@
       "On: admins may create usernames that look like phone numbers") \
     X(CREATION_TOKEN_EXPIRY, "AccountsCreationTokenExpiry", TAKE1, SETTING_MINUTES, creation_token_expiry, "0", \
       "lifetime of account creation tokens in minutes, 0 for never") \
-    X(AUTH_TOKEN_EXPIRY, "AccountsAuthTokenExpiry", TAKE1, SETTING_MINUTES, auth_token_expiry, "5", \
-      "lifetime of auth tokens in minutes") \
+    X(AUTH_TOKEN_EXPIRY, "AccountsAuthTokenExpiry", TAKE1, SETTING_POSITIVE_MINUTES, auth_token_expiry, "5", \
+      "lifetime of auth tokens in minutes (at least 1)") \
     X(API_KEY_EXPIRY, "AccountsApiKeyExpiry", TAKE1, SETTING_MINUTES, api_key_expiry, "60", \
       "minutes after which an unused user API key dies, 0 for never") \
     X(PROVISIONING_TOKEN_EXPIRY, "AccountsProvisioningTokenExpiry", TAKE1, SETTING_MINUTES, provisioning_token_expiry, "0", \

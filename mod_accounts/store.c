@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -106,12 +107,45 @@ const store_statement store_statements[] = {
       " VALUES (%s, lower(%s), true, true, '127.0.0.1', 'accountsctl')"
       " ON CONFLICT (username, domain) DO UPDATE"
       " SET admin = true, activated = true, updated_at = now() RETURNING id" },
-    { "accounts_password_delete_all",
-      "DELETE FROM passwords WHERE account_id = %s::bigint" },
-    { "accounts_password_insert",
-      "INSERT INTO passwords (account_id, algorithm, password) VALUES (%s::bigint, %s, %s)" },
+    { "accounts_password_set",
+      "SELECT accounts_set_password(%s::bigint, %s, %s, %s::boolean)" },
+    { "accounts_passwords_of",
+      "SELECT algorithm, password FROM passwords WHERE account_id = %s::bigint ORDER BY id" },
+    { "accounts_account_by_id",
+      ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.id = %s::bigint" },
+    { "accounts_space_count",
+      "SELECT account_count FROM spaces WHERE domain = %s" },
+    /* What validation needs to know of the candidate values (api.md 4.1,
+     * 4.3, 4.4), in one round trip; %s 2 is the account to ignore (0: none). */
+    { "accounts_field_lookups",
+      "SELECT EXISTS (SELECT 1 FROM accounts WHERE domain = %s AND id <> %s::bigint AND username = %s),"
+      " EXISTS (SELECT 1 FROM account_tombstones WHERE domain = %s AND username = %s),"
+      " EXISTS (SELECT 1 FROM accounts WHERE domain = %s AND id <> %s::bigint AND lower(email) = lower(%s)),"
+      " EXISTS (SELECT 1 FROM accounts WHERE domain = %s AND id <> %s::bigint AND phone = %s),"
+      " EXISTS (SELECT 1 FROM accounts WHERE domain = %s AND id <> %s::bigint AND username = %s)" },
+    { "accounts_creation_token_state",
+      "SELECT used, (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))"
+      " FROM account_creation_tokens WHERE token_hash = %s AND domain = %s" },
+    { "accounts_account_create",
+      "SELECT status, account_id FROM accounts_create(%s, %s, %s::integer, %s, %s::integer,"
+      " %s, %s, %s, %s, %s::boolean, %s::boolean, %s, %s, %s, %s, %s::json, %s, %s, %s)" },
+    { "accounts_account_activated_by_sip",
+      "SELECT activated FROM accounts WHERE username = %s AND domain = lower(%s)" },
+    /* Deletes an account (everything attached cascades) and tombstones its
+     * username in its domain. */
+    { "accounts_account_delete",
+      "WITH gone AS (DELETE FROM accounts WHERE id = %s::bigint RETURNING username, domain),"
+      " stone AS (INSERT INTO account_tombstones (username, domain)"
+      "   SELECT username, domain FROM gone ON CONFLICT DO NOTHING)"
+      " SELECT count(*) FROM gone" },
+    /* A new current provisioning token; the older unused ones stop working. */
+    { "accounts_provisioning_token_new",
+      "WITH old AS (UPDATE provisioning_tokens SET used = true WHERE account_id = %s::bigint AND NOT used)"
+      " INSERT INTO provisioning_tokens (account_id, token, ip, user_agent)"
+      " VALUES (%s::bigint, %s, %s, %s)" },
     { "accounts_purge_nonces",
-      "DELETE FROM digest_nonces WHERE created_at < now() - make_interval(mins => %s::integer)" },
+      "DELETE FROM digest_nonces WHERE %s::integer > 0"
+      " AND created_at < now() - make_interval(mins => %s::integer)" },
     { "accounts_purge_user_api_keys",
       "DELETE FROM api_keys WHERE user_key AND %s::integer > 0"
       " AND last_used_at < now() - make_interval(mins => %s::integer)" },
@@ -400,13 +434,13 @@ store_status store_account_upsert_admin(store *st, const char *username,
     return s == STORE_NOT_FOUND ? STORE_ERROR : s;
 }
 
-store_status store_password_replace(store *st, const char *account_id,
-                                    const char *algorithm, const char *hash)
+store_status store_password_set(store *st, const char *account_id, const char *algorithm,
+                                const char *hash, int activate)
 {
-    const char *del[] = { account_id };
-    const char *ins[] = { account_id, algorithm, hash };
-    store_status s = store_exec(st, "accounts_password_delete_all", NULL, 1, del);
-    return s != STORE_OK ? s : store_exec(st, "accounts_password_insert", NULL, 3, ins);
+    const char *args[] = { account_id, algorithm, hash, activate ? "true" : "false" };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_password_set", &row, 4, args);
+    return s == STORE_NOT_FOUND ? STORE_ERROR : s;
 }
 
 store_status store_purge(store *st, const char *nonce_minutes,
@@ -416,7 +450,7 @@ store_status store_purge(store *st, const char *nonce_minutes,
                          const char *reset_password_minutes,
                          int counts[STORE_PURGE_COUNT])
 {
-    const char *nonce[] = { nonce_minutes };
+    const char *nonce[] = { nonce_minutes, nonce_minutes };
     const char *keys[] = { api_key_minutes, api_key_minutes };
     const char *auth[] = { auth_token_minutes };
     const char *creation[] = { creation_token_minutes, creation_token_minutes };
@@ -424,7 +458,7 @@ store_status store_purge(store *st, const char *nonce_minutes,
     const char *reset[] = { reset_password_minutes };
     store_status s = STORE_OK;
 
-    if (s == STORE_OK) s = store_exec(st, "accounts_purge_nonces", &counts[0], 1, nonce);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_nonces", &counts[0], 2, nonce);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_user_api_keys", &counts[1], 2, keys);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_stable_api_keys", &counts[2], 0, NULL);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_auth_tokens", &counts[3], 1, auth);
@@ -562,4 +596,132 @@ store_status store_creation_token_mint(store *st, const char *token_hash, const 
         *created_at = apr_pstrdup(st->pool, store_column(st, row, 0));
     }
     return s == STORE_NOT_FOUND ? STORE_ERROR : s;
+}
+
+store_status store_passwords_of(store *st, const char *account_id, apr_dbd_results_t **res)
+{
+    const char *args[] = { account_id };
+    return store_select(st, "accounts_passwords_of", res, 1, args);
+}
+
+store_status store_account_by_id(store *st, const char *id, apr_dbd_row_t **row)
+{
+    const char *args[] = { id };
+    return store_select_row(st, "accounts_account_by_id", row, 1, args);
+}
+
+store_status store_space_count(store *st, const char *domain, long *count)
+{
+    const char *args[] = { domain };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_space_count", &row, 1, args);
+
+    *count = s == STORE_OK ? atol(store_column(st, row, 0)) : 0;
+    return s == STORE_NOT_FOUND ? STORE_OK : s;
+}
+
+static int true_column(store *st, apr_dbd_row_t *row, int col)
+{
+    const char *v = store_column(st, row, col);
+    return v && v[0] == 't';
+}
+
+store_status store_field_lookups(store *st, const char *domain, const char *ignore_id,
+                                 const char *username, const char *email, const char *phone,
+                                 field_lookups *out)
+{
+    const char *ig = ignore_id ? ignore_id : "0";
+    const char *args[] = { domain, ig, username, domain, username, domain, ig, email,
+                           domain, ig, phone, domain, ig, phone };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_field_lookups", &row, 14, args);
+
+    if (s != STORE_OK) {
+        return STORE_ERROR;
+    }
+    out->username_taken = true_column(st, row, 0);
+    out->username_tombstoned = true_column(st, row, 1);
+    out->email_taken = true_column(st, row, 2);
+    out->phone_taken = true_column(st, row, 3);
+    out->phone_is_username = true_column(st, row, 4);
+    return STORE_OK;
+}
+
+store_status store_creation_token_state(store *st, const char *token_hash, const char *domain,
+                                        long expiry_minutes, creation_token_state *state)
+{
+    const char *exp = apr_ltoa(st->pool, expiry_minutes);
+    const char *args[] = { exp, exp, token_hash, domain };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_creation_token_state", &row, 4, args);
+
+    if (s == STORE_ERROR) {
+        return s;
+    }
+    state->exists = s == STORE_OK;
+    state->used = state->exists && true_column(st, row, 0);
+    state->live = state->exists && true_column(st, row, 1);
+    return STORE_OK;
+}
+
+store_status store_account_create(store *st, const store_new_account *a,
+                                  create_result *result, const char **id)
+{
+    const char *args[] = {
+        a->domain, a->username, apr_ltoa(st->pool, a->max_accounts),
+        a->token_hash, apr_ltoa(st->pool, a->token_expiry_minutes),
+        a->email, a->display_name, a->phone, a->dtmf_protocol,
+        a->activated ? "true" : "false", a->admin ? "true" : "false",
+        a->ip_address, a->user_agent, a->algorithm, a->password_hash, a->dictionary_json,
+        a->provisioning_token, a->request_ip, a->request_user_agent
+    };
+    apr_dbd_row_t *row;
+    const char *status;
+    store_status s = store_select_row(st, "accounts_account_create", &row, 19, args);
+
+    if (s != STORE_OK) {
+        return STORE_ERROR;
+    }
+    status = store_column(st, row, 0);
+    *result = strcmp(status, "ok") == 0 ? CREATE_OK
+            : strcmp(status, "full") == 0 ? CREATE_FULL
+            : strcmp(status, "token") == 0 ? CREATE_TOKEN_REFUSED
+            : CREATE_USERNAME_TAKEN;
+    if (*result == CREATE_OK) {
+        *id = apr_pstrdup(st->pool, store_column(st, row, 1));
+    }
+    return STORE_OK;
+}
+
+store_status store_account_activated_by_sip(store *st, const char *username,
+                                            const char *domain, int *activated)
+{
+    const char *args[] = { username, domain };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_account_activated_by_sip", &row, 2, args);
+
+    if (s == STORE_OK) {
+        *activated = true_column(st, row, 0);
+    }
+    return s;
+}
+
+store_status store_account_delete(store *st, const char *id, int *deleted)
+{
+    const char *args[] = { id };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_account_delete", &row, 1, args);
+
+    if (s != STORE_OK) {
+        return STORE_ERROR;
+    }
+    *deleted = atoi(store_column(st, row, 0)) > 0;
+    return STORE_OK;
+}
+
+store_status store_provisioning_token_new(store *st, const char *account_id, const char *token,
+                                          const char *ip, const char *user_agent)
+{
+    const char *args[] = { account_id, account_id, token, ip, user_agent };
+    return store_exec(st, "accounts_provisioning_token_new", NULL, 5, args);
 }

@@ -12,6 +12,8 @@
 #include <apr_hash.h>
 #include <apr_pools.h>
 
+#include "fields.h"
+
 typedef enum {
     STORE_OK = 0,
     STORE_NOT_FOUND,   /* the query ran and matched nothing */
@@ -133,8 +135,9 @@ store_status store_auth_token_exchange(store *st, const char *token_hash,
                                        auth_token_result *result,
                                        const char **account_domain);
 
-/* Inserts a token (purging expired ones); the row: id, created_at, updated_at. */
-store_status store_auth_token_insert(store *st, long lifetime_minutes, const char *token_hash,
+/* Inserts a token, purging those older than purge_after_minutes; the row:
+ * id, created_at, updated_at. */
+store_status store_auth_token_insert(store *st, long purge_after_minutes, const char *token_hash,
                                      const char *ip, const char *user_agent,
                                      apr_dbd_row_t **row);
 
@@ -163,9 +166,68 @@ store_status store_tombstone_exists(store *st, const char *username,
 store_status store_account_upsert_admin(store *st, const char *username,
                                         const char *domain, const char **id);
 
-/* Replaces every password of the account with one row. */
-store_status store_password_replace(store *st, const char *account_id,
-                                    const char *algorithm, const char *hash);
+/* Replaces every password of the account with one row (api.md 4.2), and
+ * sets activated when activate is non-zero. */
+store_status store_password_set(store *st, const char *account_id, const char *algorithm,
+                                const char *hash, int activate);
+
+/* The account's passwords: rows of (algorithm, stored hash or clear text). */
+store_status store_passwords_of(store *st, const char *account_id, apr_dbd_results_t **res);
+
+/* The Account row (ACCOUNT_COL_*) with that id. */
+store_status store_account_by_id(store *st, const char *id, apr_dbd_row_t **row);
+
+/* Accounts of a domain, from its counter row (0 when it has none). */
+store_status store_space_count(store *st, const char *domain, long *count);
+
+/* Fills what validation needs of the database (fields.h); ignore_id: the
+ * account being updated, or NULL. NULL values match nothing. */
+store_status store_field_lookups(store *st, const char *domain, const char *ignore_id,
+                                 const char *username, const char *email, const char *phone,
+                                 field_lookups *out);
+
+typedef struct {
+    int exists;   /* minted by this Space */
+    int used;
+    int live;     /* not expired */
+} creation_token_state;
+store_status store_creation_token_state(store *st, const char *token_hash, const char *domain,
+                                        long expiry_minutes, creation_token_state *state);
+
+/* A new account, all or nothing (sql/0002 accounts_create). NULL text
+ * fields are stored as NULL. */
+typedef struct {
+    const char *domain;
+    const char *username;
+    long max_accounts;             /* 0: no limit */
+    const char *token_hash;        /* creation token to redeem, or NULL */
+    long token_expiry_minutes;
+    const char *email, *display_name, *phone, *dtmf_protocol;
+    int activated, admin;
+    const char *ip_address, *user_agent;
+    const char *algorithm, *password_hash;   /* NULL: no password */
+    const char *dictionary_json;             /* JSON object text, or NULL */
+    const char *provisioning_token, *request_ip, *request_user_agent;
+} store_new_account;
+
+typedef enum {
+    CREATE_OK,
+    CREATE_FULL,             /* max_accounts reached */
+    CREATE_TOKEN_REFUSED,    /* the creation token is unknown, used or expired */
+    CREATE_USERNAME_TAKEN    /* by an account or a tombstone */
+} create_result;
+store_status store_account_create(store *st, const store_new_account *a,
+                                  create_result *result, const char **id);
+
+store_status store_account_activated_by_sip(store *st, const char *username,
+                                            const char *domain, int *activated);
+
+/* Deletes the account and tombstones its username; *deleted = 0 if no such id. */
+store_status store_account_delete(store *st, const char *id, int *deleted);
+
+/* Mints the account's new current provisioning token. */
+store_status store_provisioning_token_new(store *st, const char *account_id, const char *token,
+                                          const char *ip, const char *user_agent);
 
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7

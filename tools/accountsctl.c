@@ -363,10 +363,10 @@ static int cmd_create_admin(apr_pool_t *p, store *st, int argc, const char *cons
         break;
     }
     if (store_account_upsert_admin(st, username, domain, &id) != STORE_OK
-        || (password && store_password_replace(
+        || (password && store_password_set(
                 st, id, algorithm,
                 account_password_hash(p, algorithm, username, realm ? realm : domain,
-                                      password)) != STORE_OK)) {
+                                      password), 0) != STORE_OK)) {
         store_end(st, 1);
         return EXIT_DATABASE;
     }

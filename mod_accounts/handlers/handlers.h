@@ -6,16 +6,32 @@
 #ifndef ACCOUNTS_HANDLERS_H
 #define ACCOUNTS_HANDLERS_H
 
+#include <apr_strings.h>
+
 #include "../request.h"
 
 extern const route accounts_routes[];
 extern const int accounts_routes_count;
+
+/* replies.c: the account with that id (re-read after a change), or 404. */
+int reply_account(accounts_request *req, int status, const char *id, account_view view,
+                  int with_codes);
+/* The request's User-Agent as stored: at most 255 characters, or NULL. */
+const char *request_user_agent(request_rec *r);
 
 /* ping.c */
 int handle_ping(accounts_request *req);
 
 /* me.c */
 int handle_me_show(accounts_request *req);
+int handle_me_delete(accounts_request *req);
+int handle_me_provision(accounts_request *req);
+int handle_me_password(accounts_request *req);
+int handle_me_turn(accounts_request *req);
+
+/* public.c */
+int handle_create_with_token(accounts_request *req);
+int handle_account_info(accounts_request *req);
 
 /* api_keys.c */
 int handle_me_api_key(accounts_request *req);

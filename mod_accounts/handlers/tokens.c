@@ -14,24 +14,17 @@
 
 APLOG_USE_MODULE(accounts);
 
-/* The request's User-Agent as stored: at most 255 characters, or NULL. */
-static const char *stored_user_agent(request_rec *r)
-{
-    const char *ua = apr_table_get(r->headers_in, "User-Agent");
-    return ua ? apr_pstrndup(r->pool, ua, 255) : NULL;
-}
-
 int handle_auth_token_create(accounts_request *req)
 {
     request_rec *r = req->r;
     const char *token = crypto_random_alnum(r->pool, AUTH_TOKEN_LENGTH);
-    const char *ua = stored_user_agent(r);
+    const char *ua = request_user_agent(r);
     store *db = accounts_db(req);
     apr_dbd_row_t *row;
     json_object *body;
 
     if (!db || !token
-        || store_auth_token_insert(db, req->space->auth_token_expiry,
+        || store_auth_token_insert(db, space_registry_max_auth_token_expiry(req->registry),
                                    crypto_secret_hash(r->pool, token), r->useragent_ip,
                                    ua, &row) != STORE_OK) {
         return accounts_send_unavailable(req);
@@ -71,7 +64,7 @@ int handle_creation_token_create(accounts_request *req)
 {
     request_rec *r = req->r;
     const char *token = crypto_random_alnum(r->pool, CREATION_TOKEN_LENGTH);
-    const char *ua = stored_user_agent(r);
+    const char *ua = request_user_agent(r);
     const char *created_at;
     json_object *body, *expire_at = NULL;
 

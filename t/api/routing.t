@@ -15,9 +15,9 @@ is_deeply(json_of($res), { message => 'The route api/nope could not be found.' }
 
 $res = call(space_a => POST => '/api/accounts/me');
 is($res->code, 405, 'known path, wrong method: 405');
-is($res->header('Allow'), 'GET, HEAD', 'Allow lists the methods');
+is($res->header('Allow'), 'GET, HEAD, DELETE', 'Allow lists the methods');
 is(json_of($res)->{message},
-   'The POST method is not supported for route api/accounts/me. Supported methods: GET, HEAD.',
+   'The POST method is not supported for route api/accounts/me. Supported methods: GET, HEAD, DELETE.',
    '405 message');
 
 $res = call(space_a => GET => '/api/ping/');
@@ -45,7 +45,7 @@ ok(!defined $res->header('Access-Control-Allow-Origin'), 'no CORS header without
 $res = call(space_a => OPTIONS => '/api/accounts/me',
             headers => { Origin => 'https://app.example', 'Access-Control-Request-Method' => 'GET' });
 is($res->code, 204, 'preflight: 204');
-is($res->header('Access-Control-Allow-Methods'), 'GET, HEAD', 'preflight lists the methods');
+is($res->header('Access-Control-Allow-Methods'), 'GET, HEAD, DELETE', 'preflight lists the methods');
 is($res->header('Access-Control-Allow-Origin'), '*', 'preflight allows any origin');
 
 $res = call(space_a => HEAD => '/api/ping');

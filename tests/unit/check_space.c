@@ -31,7 +31,7 @@ static const struct {
     { "AccountsBlacklistedUsernames", "root,admin.*", NULL },
     { "AccountsAllowPhoneUsername", "On", "yes" },
     { "AccountsCreationTokenExpiry", "10", "ten" },
-    { "AccountsAuthTokenExpiry", "5", "5.5" },
+    { "AccountsAuthTokenExpiry", "5", "0" },
     { "AccountsApiKeyExpiry", "0", "99999999999" },
     { "AccountsProvisioningTokenExpiry", "30", "-3" },
     { "AccountsResetPasswordExpiry", "1440", "" },

@@ -11,6 +11,7 @@ Suite *space_suite(void);
 Suite *account_suite(void);
 Suite *api_key_suite(void);
 Suite *digest_suite(void);
+Suite *fields_suite(void);
 
 /* A fresh pool per test (checked fixture). */
 extern apr_pool_t *test_pool;

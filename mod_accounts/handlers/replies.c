@@ -1,0 +1,30 @@
+/* Replies shared by several handlers. */
+#include "handlers.h"
+
+#include <http_protocol.h>
+
+int reply_account(accounts_request *req, int status, const char *id, account_view view,
+                  int with_codes)
+{
+    request_rec *r = req->r;
+    apr_dbd_row_t *row;
+    account a;
+    store_status s = store_account_by_id(req->db, id, &row);
+
+    if (s == STORE_ERROR) {
+        return accounts_send_unavailable(req);
+    }
+    if (s == STORE_NOT_FOUND) {
+        return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
+    }
+    account_from_row(r->pool, req->db, row, &a);
+    return accounts_send_json(req, status,
+                              account_to_json(r->pool, &a, view, with_codes,
+                                              space_registry_find(req->registry, a.domain)));
+}
+
+const char *request_user_agent(request_rec *r)
+{
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    return ua ? apr_pstrndup(r->pool, ua, 255) : NULL;
+}
