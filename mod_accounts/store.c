@@ -134,15 +134,39 @@ const store_statement store_statements[] = {
     /* Deletes an account (everything attached cascades) and tombstones its
      * username in its domain. */
     { "accounts_account_delete",
-      "WITH gone AS (DELETE FROM accounts WHERE id = %s::bigint RETURNING username, domain),"
+      "WITH gone AS (DELETE FROM accounts WHERE id = %s::bigint AND domain = %s"
+      "   RETURNING username, domain),"
       " stone AS (INSERT INTO account_tombstones (username, domain)"
       "   SELECT username, domain FROM gone ON CONFLICT DO NOTHING)"
       " SELECT count(*) FROM gone" },
     /* A new current provisioning token; the older unused ones stop working. */
     { "accounts_provisioning_token_new",
-      "WITH old AS (UPDATE provisioning_tokens SET used = true WHERE account_id = %s::bigint AND NOT used)"
+      "WITH a AS (SELECT id FROM accounts WHERE id = %s::bigint AND domain = %s),"
+      " old AS (UPDATE provisioning_tokens SET used = true"
+      "   WHERE account_id IN (SELECT id FROM a) AND NOT used)"
       " INSERT INTO provisioning_tokens (account_id, token, ip, user_agent)"
-      " VALUES (%s::bigint, %s, %s, %s)" },
+      " SELECT id, %s, %s, %s FROM a RETURNING id" },
+    { "accounts_account_in_space",
+      ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.id = %s::bigint AND a.domain = %s" },
+    { "accounts_account_by_username",
+      ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.username = %s AND a.domain = %s" },
+    { "accounts_account_by_email",
+      ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.domain = %s AND lower(a.email) = lower(%s)"
+      " ORDER BY a.id LIMIT 1" },
+    /* One page of a Space's accounts, by id (index accounts_domain_id). */
+    { "accounts_page",
+      ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.domain = %s ORDER BY a.id LIMIT 20 OFFSET %s::bigint" },
+    { "accounts_account_head",
+      "SELECT username, domain FROM accounts WHERE id = %s::bigint" },
+    { "accounts_set_activated",
+      "UPDATE accounts SET activated = %s::boolean, updated_at = now()"
+      " WHERE id = %s::bigint AND domain = %s RETURNING id" },
+    { "accounts_set_blocked",
+      "UPDATE accounts SET blocked = %s::boolean, updated_at = now()"
+      " WHERE id = %s::bigint AND domain = %s RETURNING id" },
+    { "accounts_account_update",
+      "SELECT accounts_update(%s::bigint, %s, %s, %s::integer, %s, %s, %s, %s, %s, %s::boolean,"
+      " %s::boolean, %s::boolean, %s, %s, %s, %s::json)" },
     { "accounts_purge_nonces",
       "DELETE FROM digest_nonces WHERE %s::integer > 0"
       " AND created_at < now() - make_interval(mins => %s::integer)" },
@@ -153,7 +177,8 @@ const store_statement store_statements[] = {
       "DELETE FROM api_keys WHERE NOT user_key AND expiry_minutes > 0"
       " AND last_used_at < now() - make_interval(mins => expiry_minutes)" },
     { "accounts_purge_auth_tokens",
-      "DELETE FROM auth_tokens WHERE created_at < now() - make_interval(mins => %s::integer)" },
+      "DELETE FROM auth_tokens WHERE %s::integer > 0"
+      " AND created_at < now() - make_interval(mins => %s::integer)" },
     { "accounts_purge_creation_tokens",
       "DELETE FROM account_creation_tokens WHERE NOT used AND %s::integer > 0"
       " AND created_at < now() - make_interval(mins => %s::integer)" },
@@ -452,7 +477,7 @@ store_status store_purge(store *st, const char *nonce_minutes,
 {
     const char *nonce[] = { nonce_minutes, nonce_minutes };
     const char *keys[] = { api_key_minutes, api_key_minutes };
-    const char *auth[] = { auth_token_minutes };
+    const char *auth[] = { auth_token_minutes, auth_token_minutes };
     const char *creation[] = { creation_token_minutes, creation_token_minutes };
     const char *prov[] = { provisioning_token_minutes, provisioning_token_minutes };
     const char *reset[] = { reset_password_minutes };
@@ -461,7 +486,7 @@ store_status store_purge(store *st, const char *nonce_minutes,
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_nonces", &counts[0], 2, nonce);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_user_api_keys", &counts[1], 2, keys);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_stable_api_keys", &counts[2], 0, NULL);
-    if (s == STORE_OK) s = store_exec(st, "accounts_purge_auth_tokens", &counts[3], 1, auth);
+    if (s == STORE_OK) s = store_exec(st, "accounts_purge_auth_tokens", &counts[3], 2, auth);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_creation_tokens", &counts[4], 2, creation);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_provisioning_tokens", &counts[5], 2, prov);
     if (s == STORE_OK) s = store_exec(st, "accounts_purge_reset_password_tokens", &counts[6], 1, reset);
@@ -706,11 +731,11 @@ store_status store_account_activated_by_sip(store *st, const char *username,
     return s;
 }
 
-store_status store_account_delete(store *st, const char *id, int *deleted)
+store_status store_account_delete(store *st, const char *id, const char *domain, int *deleted)
 {
-    const char *args[] = { id };
+    const char *args[] = { id, domain };
     apr_dbd_row_t *row;
-    store_status s = store_select_row(st, "accounts_account_delete", &row, 1, args);
+    store_status s = store_select_row(st, "accounts_account_delete", &row, 2, args);
 
     if (s != STORE_OK) {
         return STORE_ERROR;
@@ -719,9 +744,92 @@ store_status store_account_delete(store *st, const char *id, int *deleted)
     return STORE_OK;
 }
 
-store_status store_provisioning_token_new(store *st, const char *account_id, const char *token,
-                                          const char *ip, const char *user_agent)
+store_status store_provisioning_token_new(store *st, const char *account_id, const char *domain,
+                                          const char *token, const char *ip,
+                                          const char *user_agent)
 {
-    const char *args[] = { account_id, account_id, token, ip, user_agent };
-    return store_exec(st, "accounts_provisioning_token_new", NULL, 5, args);
+    const char *args[] = { account_id, domain, token, ip, user_agent };
+    apr_dbd_row_t *row;
+    return store_select_row(st, "accounts_provisioning_token_new", &row, 5, args);
+}
+
+store_status store_account_in_space(store *st, const char *id, const char *domain,
+                                    apr_dbd_row_t **row)
+{
+    const char *args[] = { id, domain };
+    return store_select_row(st, "accounts_account_in_space", row, 2, args);
+}
+
+store_status store_account_by_username(store *st, const char *username, const char *domain,
+                                       apr_dbd_row_t **row)
+{
+    const char *args[] = { username, domain };
+    return store_select_row(st, "accounts_account_by_username", row, 2, args);
+}
+
+store_status store_account_by_email(store *st, const char *domain, const char *email,
+                                    apr_dbd_row_t **row)
+{
+    const char *args[] = { domain, email };
+    return store_select_row(st, "accounts_account_by_email", row, 2, args);
+}
+
+store_status store_accounts_page(store *st, const char *domain, long long offset,
+                                 apr_dbd_results_t **res)
+{
+    const char *args[] = { domain, apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)offset) };
+    return store_select(st, "accounts_page", res, 2, args);
+}
+
+store_status store_account_head(store *st, const char *id, const char **username,
+                                const char **domain)
+{
+    const char *args[] = { id };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_account_head", &row, 1, args);
+
+    if (s == STORE_OK) {
+        *username = apr_pstrdup(st->pool, store_column(st, row, 0));
+        *domain = apr_pstrdup(st->pool, store_column(st, row, 1));
+    }
+    return s;
+}
+
+store_status store_account_set_flag(store *st, account_flag flag, int value, const char *id,
+                                    const char *domain)
+{
+    const char *args[] = { value ? "true" : "false", id, domain };
+    apr_dbd_row_t *row;
+    return store_select_row(st, flag == ACCOUNT_FLAG_ACTIVATED ? "accounts_set_activated"
+                                                               : "accounts_set_blocked",
+                            &row, 3, args);
+}
+
+static const char *optional_bool(int value)
+{
+    return value < 0 ? NULL : value ? "true" : "false";
+}
+
+store_status store_account_update(store *st, const store_account_update_t *u,
+                                  update_result *result)
+{
+    const char *args[] = {
+        u->id, u->scope_domain, u->domain, apr_ltoa(st->pool, u->max_accounts),
+        u->username, u->email, u->display_name, u->phone, u->dtmf_protocol,
+        u->admin ? "true" : "false", optional_bool(u->activated), optional_bool(u->blocked),
+        u->user_agent, u->algorithm, u->password_hash, u->dictionary_json
+    };
+    apr_dbd_row_t *row;
+    const char *status;
+    store_status s = store_select_row(st, "accounts_account_update", &row, 16, args);
+
+    if (s != STORE_OK) {
+        return STORE_ERROR;
+    }
+    status = store_column(st, row, 0);
+    *result = strcmp(status, "ok") == 0 ? UPDATE_OK
+            : strcmp(status, "not_found") == 0 ? UPDATE_NOT_FOUND
+            : strcmp(status, "full") == 0 ? UPDATE_FULL
+            : UPDATE_USERNAME_TAKEN;
+    return STORE_OK;
 }

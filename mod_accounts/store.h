@@ -222,12 +222,52 @@ store_status store_account_create(store *st, const store_new_account *a,
 store_status store_account_activated_by_sip(store *st, const char *username,
                                             const char *domain, int *activated);
 
-/* Deletes the account and tombstones its username; *deleted = 0 if no such id. */
-store_status store_account_delete(store *st, const char *id, int *deleted);
+/* Deletes the account of that domain and tombstones its username;
+ * *deleted = 0 when no such account. */
+store_status store_account_delete(store *st, const char *id, const char *domain, int *deleted);
 
-/* Mints the account's new current provisioning token. */
-store_status store_provisioning_token_new(store *st, const char *account_id, const char *token,
-                                          const char *ip, const char *user_agent);
+/* Mints the new current provisioning token of the account of that domain
+ * (STORE_NOT_FOUND: no such account). */
+store_status store_provisioning_token_new(store *st, const char *account_id, const char *domain,
+                                          const char *token, const char *ip,
+                                          const char *user_agent);
+
+/* Account rows (ACCOUNT_COL_*) of one domain: by id, by username, by email
+ * (the lowest id; case-insensitive), and a page of 20 by id. */
+store_status store_account_in_space(store *st, const char *id, const char *domain,
+                                    apr_dbd_row_t **row);
+store_status store_account_by_username(store *st, const char *username, const char *domain,
+                                       apr_dbd_row_t **row);
+store_status store_account_by_email(store *st, const char *domain, const char *email,
+                                    apr_dbd_row_t **row);
+store_status store_accounts_page(store *st, const char *domain, long long offset,
+                                 apr_dbd_results_t **res);
+
+/* Username and domain of an account, whatever its Space. */
+store_status store_account_head(store *st, const char *id, const char **username,
+                                const char **domain);
+
+typedef enum { ACCOUNT_FLAG_ACTIVATED, ACCOUNT_FLAG_BLOCKED } account_flag;
+/* Sets activated or blocked of the account of that domain (STORE_NOT_FOUND: none). */
+store_status store_account_set_flag(store *st, account_flag flag, int value, const char *id,
+                                    const char *domain);
+
+/* PUT /accounts/{id} (sql/0003 accounts_update). */
+typedef struct {
+    const char *id;
+    const char *scope_domain;      /* NULL: any Space (super admins) */
+    const char *domain;            /* the domain after the update */
+    long max_accounts;             /* of that domain's Space, for a move */
+    const char *username, *email, *display_name, *phone, *dtmf_protocol;
+    int admin;
+    int activated, blocked;        /* -1: unchanged */
+    const char *user_agent, *algorithm, *password_hash;
+    const char *dictionary_json;   /* NULL: unchanged */
+} store_account_update_t;
+
+typedef enum { UPDATE_OK, UPDATE_NOT_FOUND, UPDATE_FULL, UPDATE_USERNAME_TAKEN } update_result;
+store_status store_account_update(store *st, const store_account_update_t *u,
+                                  update_result *result);
 
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7

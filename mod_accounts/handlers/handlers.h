@@ -16,7 +16,8 @@ extern const int accounts_routes_count;
 /* replies.c: the account with that id (re-read after a change), or 404. */
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes);
-/* The request's User-Agent as stored: at most 255 characters, or NULL. */
+/* The request's User-Agent as stored: at most 255 characters, or NULL
+ * when absent or empty. */
 const char *request_user_agent(request_rec *r);
 
 /* ping.c */
@@ -28,6 +29,20 @@ int handle_me_delete(accounts_request *req);
 int handle_me_provision(accounts_request *req);
 int handle_me_password(accounts_request *req);
 int handle_me_turn(accounts_request *req);
+
+/* admin_accounts.c */
+int handle_admin_create(accounts_request *req);
+int handle_admin_update(accounts_request *req);
+int handle_admin_list(accounts_request *req);
+int handle_admin_show(accounts_request *req);
+int handle_admin_search(accounts_request *req);
+int handle_admin_search_email(accounts_request *req);
+int handle_admin_delete(accounts_request *req);
+int handle_admin_activate(accounts_request *req);
+int handle_admin_deactivate(accounts_request *req);
+int handle_admin_block(accounts_request *req);
+int handle_admin_unblock(accounts_request *req);
+int handle_admin_provision(accounts_request *req);
 
 /* public.c */
 int handle_create_with_token(accounts_request *req);

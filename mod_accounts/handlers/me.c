@@ -33,7 +33,7 @@ int handle_me_delete(accounts_request *req)
 {
     int deleted = 0;
 
-    if (store_account_delete(req->db, req->caller->id, &deleted) != STORE_OK) {
+    if (store_account_delete(req->db, req->caller->id, req->caller->domain, &deleted) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "account %s deleted itself",
@@ -47,8 +47,8 @@ int handle_me_provision(accounts_request *req)
     request_rec *r = req->r;
     const char *token = crypto_random_alnum(r->pool, PROVISIONING_TOKEN_LENGTH);
 
-    if (!token || store_provisioning_token_new(req->db, req->caller->id, token, r->useragent_ip,
-                                               request_user_agent(r)) != STORE_OK) {
+    if (!token || store_provisioning_token_new(req->db, req->caller->id, req->caller->domain, token,
+                                               r->useragent_ip, request_user_agent(r)) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
     return reply_account(req, HTTP_OK, req->caller->id, ACCOUNT_VIEW_SELF, 0);

@@ -24,7 +24,12 @@ static void check_creation_token(validation *v, json_object *params,
     json_object *value = NULL;
     int usable = ts->exists && !ts->used;
 
-    if (!json_object_object_get_ex(params, TOKEN_FIELD, &value) || !value) {
+    /* Laravel's required: absent, null, or an empty array or object. */
+    if (!json_object_object_get_ex(params, TOKEN_FIELD, &value) || !value
+        || ((json_object_is_type(value, json_type_array)
+             || json_object_is_type(value, json_type_object))
+            && (json_object_is_type(value, json_type_array) ? json_object_array_length(value)
+                                                            : (size_t)json_object_object_length(value)) == 0)) {
         validation_fail(v, TOKEN_FIELD, RULE_REQUIRED);
         return;
     }

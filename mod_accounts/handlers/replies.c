@@ -26,5 +26,5 @@ int reply_account(accounts_request *req, int status, const char *id, account_vie
 const char *request_user_agent(request_rec *r)
 {
     const char *ua = apr_table_get(r->headers_in, "User-Agent");
-    return ua ? apr_pstrndup(r->pool, ua, 255) : NULL;
+    return ua && *ua ? apr_pstrndup(r->pool, ua, 255) : NULL;
 }
