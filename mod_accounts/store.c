@@ -28,10 +28,13 @@
     "   FROM phone_change_codes c WHERE c.account_id = a.id AND NOT c.consumed" \
     "   ORDER BY c.id DESC LIMIT 1)"
 
-#define ACCOUNT_FROM \
-    " FROM accounts a LEFT JOIN LATERAL (SELECT t.token, t.created_at" \
+/* The current provisioning token (newest unused) of the account "a". */
+#define ACCOUNT_LATERAL \
+    " LEFT JOIN LATERAL (SELECT t.token, t.created_at" \
     "   FROM provisioning_tokens t WHERE t.account_id = a.id AND NOT t.used" \
     "   ORDER BY t.id DESC LIMIT 1) pt ON true"
+
+#define ACCOUNT_FROM " FROM accounts a" ACCOUNT_LATERAL
 
 const store_statement store_statements[] = {
     { "accounts_ping", "SELECT 1" },
@@ -153,9 +156,18 @@ const store_statement store_statements[] = {
     { "accounts_account_by_email",
       ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.domain = %s AND lower(a.email) = lower(%s)"
       " ORDER BY a.id LIMIT 1" },
-    /* One page of a Space's accounts, by id (index accounts_domain_id). */
+    /* One page of a Space's accounts by id. The page's ids come first from
+     * an index-only scan of (domain, id), so the OFFSET skips index entries,
+     * not whole Account rows with their sub-selects; pages past the middle
+     * count from the end (DESC), so the last page costs what the first does. */
     { "accounts_page",
-      ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.domain = %s ORDER BY a.id LIMIT 20 OFFSET %s::bigint" },
+      ACCOUNT_SELECT " FROM (SELECT id FROM accounts WHERE domain = %s ORDER BY id"
+      "   LIMIT %s::bigint OFFSET %s::bigint) page JOIN accounts a ON a.id = page.id"
+      ACCOUNT_LATERAL " ORDER BY a.id" },
+    { "accounts_page_from_end",
+      ACCOUNT_SELECT " FROM (SELECT id FROM accounts WHERE domain = %s ORDER BY id DESC"
+      "   LIMIT %s::bigint OFFSET %s::bigint) page JOIN accounts a ON a.id = page.id"
+      ACCOUNT_LATERAL " ORDER BY a.id" },
     { "accounts_account_head",
       "SELECT username, domain FROM accounts WHERE id = %s::bigint" },
     { "accounts_set_activated",
@@ -774,11 +786,27 @@ store_status store_account_by_email(store *st, const char *domain, const char *e
     return store_select_row(st, "accounts_account_by_email", row, 2, args);
 }
 
-store_status store_accounts_page(store *st, const char *domain, long long offset,
-                                 apr_dbd_results_t **res)
+store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,
+                                 long long total, apr_dbd_results_t **res)
 {
-    const char *args[] = { domain, apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)offset) };
-    return store_select(st, "accounts_page", res, 2, args);
+    const char *args[3];
+    long long from_end = total - offset - limit;
+
+    args[0] = domain;
+    if (offset > total / 2) {
+        /* Rows offset..offset+limit-1 are, counted from the end, the ones
+         * after the first from_end (fewer when the page is short). */
+        if (from_end < 0) {
+            limit += (int)from_end;
+            from_end = 0;
+        }
+        args[1] = apr_itoa(st->pool, limit);
+        args[2] = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)from_end);
+        return store_select(st, "accounts_page_from_end", res, 3, args);
+    }
+    args[1] = apr_itoa(st->pool, limit);
+    args[2] = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)offset);
+    return store_select(st, "accounts_page", res, 3, args);
 }
 
 store_status store_account_head(store *st, const char *id, const char **username,

@@ -233,15 +233,17 @@ store_status store_provisioning_token_new(store *st, const char *account_id, con
                                           const char *user_agent);
 
 /* Account rows (ACCOUNT_COL_*) of one domain: by id, by username, by email
- * (the lowest id; case-insensitive), and a page of 20 by id. */
+ * (the lowest id; case-insensitive). */
 store_status store_account_in_space(store *st, const char *id, const char *domain,
                                     apr_dbd_row_t **row);
 store_status store_account_by_username(store *st, const char *username, const char *domain,
                                        apr_dbd_row_t **row);
 store_status store_account_by_email(store *st, const char *domain, const char *email,
                                     apr_dbd_row_t **row);
-store_status store_accounts_page(store *st, const char *domain, long long offset,
-                                 apr_dbd_results_t **res);
+/* limit accounts from offset, ordered by id; total: the Space's count, to
+ * read pages past the middle from the end. */
+store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,
+                                 long long total, apr_dbd_results_t **res);
 
 /* Username and domain of an account, whatever its Space. */
 store_status store_account_head(store *st, const char *id, const char **username,

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
 
@@ -295,7 +296,8 @@ int handle_admin_update(accounts_request *req)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-/* scheme://Host/path of the request, as the client sent it (api.md 3.3). */
+/* scheme://Host/path of the request, as the client sent it (api.md 3.3);
+ * without a Host header (HTTP/1.0), the server's own name and port. */
 static const char *list_url(request_rec *r)
 {
     const char *host = apr_table_get(r->headers_in, "Host");
@@ -305,7 +307,10 @@ static const char *list_url(request_rec *r)
     while (len > 1 && path[len - 1] == '/') {
         path[--len] = '\0';
     }
-    return apr_pstrcat(r->pool, ap_http_scheme(r), "://", host ? host : r->hostname, path, NULL);
+    if (!host || !*host) {
+        return ap_construct_url(r->pool, path, r);
+    }
+    return apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, path, NULL);
 }
 
 int handle_admin_list(accounts_request *req)
@@ -325,7 +330,8 @@ int handle_admin_list(accounts_request *req)
         return accounts_send_unavailable(req);
     }
     if (offset < total) {
-        if (store_accounts_page(req->db, req->space->domain, offset, &res) != STORE_OK) {
+        if (store_accounts_page(req->db, req->space->domain, offset, PAGINATION_PER_PAGE, total,
+                                &res) != STORE_OK) {
             json_object_put(data);
             return accounts_send_unavailable(req);
         }

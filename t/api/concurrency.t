@@ -17,14 +17,15 @@ my $create = '/api/accounts/with-account-creation-token';
 # status codes. $make->($i) returns (space, method, path, %options).
 sub race {
     my ($n, $make) = @_;
-    my $go = time + 1.0;
+    my $go = time + 2.0;
     my @pipes;
     for my $i (1 .. $n) {
+        my @req = $make->($i);
+        space_url($req[0]);    # resolved before forking
         pipe(my $r, my $w) or die $!;
         my $pid = fork // die $!;
         if (!$pid) {
             close $r;
-            my @req = $make->($i);
             sleep 0.001 while time < $go;
             my $res = call(@req);
             print $w $res->code;

@@ -21,11 +21,16 @@ our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(timeout => 30, cookie_jar => undef, keep_alive => 0);
 
-# The base URL of a Space's vhost (space_a, space_b, space_super).
+# The base URL of a Space's vhost (space_a, space_b, space_c, space_super),
+# remembered: Apache::Test may run apxs to answer, which forked clients
+# should not each do again.
+my %url_of;
 sub space_url {
     my ($space) = @_;
-    Apache::TestRequest::module($space);
-    return 'http://' . Apache::TestRequest::hostport();
+    return $url_of{$space} //= do {
+        Apache::TestRequest::module($space);
+        'http://' . Apache::TestRequest::hostport();
+    };
 }
 
 # call(space_a => 'GET', '/api/accounts/me', headers => {...}, body => '...', json => {...})
