@@ -529,6 +529,95 @@ static void resolve_words(apr_pool_t *p, const char *text, apr_array_header_t *o
     }
 }
 
+static char *trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char)*s)) {
+        s++;
+    }
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1])) {
+        *--end = '\0';
+    }
+    return s;
+}
+
+apr_array_header_t *space_parse_sections(apr_pool_t *p, const char *text, const char **error)
+{
+    apr_array_header_t *sections = apr_array_make(p, 4, sizeof(space_section));
+    space_section *current = NULL;
+    char *copy = apr_pstrdup(p, text), *state;
+    int n = 0;
+
+    for (char *line = apr_strtok(copy, "\n", &state); line; line = apr_strtok(NULL, "\n", &state)) {
+        char *l = trim(line);
+        n++;
+        if (!*l || *l == ';' || *l == '#') {
+            continue;
+        }
+        if (*l == '[') {
+            char *close = strchr(l, ']');
+            if (!close || close == l + 1 || *trim(close + 1)) {
+                *error = apr_psprintf(p, "line %d: a section header is [name]", n);
+                return NULL;
+            }
+            *close = '\0';
+            current = apr_array_push(sections);
+            current->name = trim(l + 1);
+            current->entries = apr_array_make(p, 4, sizeof(space_entry));
+        }
+        else {
+            char *eq = strchr(l, '=');
+            space_entry *e;
+            if (!eq || !current || eq == l) {
+                *error = apr_psprintf(p, "line %d: expected key = value inside a [section]", n);
+                return NULL;
+            }
+            *eq = '\0';
+            e = apr_array_push(current->entries);
+            e->key = trim(l);
+            e->value = trim(eq + 1);
+        }
+    }
+    return sections;
+}
+
+/* The custom provisioning sections of the configured INI file. */
+static const char *read_sections(apr_pool_t *p, accounts_space *sp)
+{
+    apr_file_t *f;
+    apr_finfo_t info;
+    apr_size_t len;
+    char *text;
+    const char *error = NULL;
+
+    sp->provisioning_custom = apr_array_make(p, 1, sizeof(space_section));
+    if (!sp->provisioning_sections) {
+        return NULL;
+    }
+    if (apr_file_open(&f, sp->provisioning_sections, APR_FOPEN_READ, APR_OS_DEFAULT, p) != APR_SUCCESS
+        || apr_file_info_get(&info, APR_FINFO_SIZE, f) != APR_SUCCESS) {
+        return apr_psprintf(p, "AccountsProvisioningSections: cannot read '%s'",
+                            sp->provisioning_sections);
+    }
+    len = (apr_size_t)info.size;
+    text = apr_palloc(p, len + 1);
+    if (apr_file_read_full(f, text, len, &len) != APR_SUCCESS) {
+        apr_file_close(f);
+        return apr_psprintf(p, "AccountsProvisioningSections: cannot read '%s'",
+                            sp->provisioning_sections);
+    }
+    apr_file_close(f);
+    text[len] = '\0';
+    sp->provisioning_custom = space_parse_sections(p, text, &error);
+    if (!sp->provisioning_custom) {
+        return apr_psprintf(p, "AccountsProvisioningSections: '%s' %s",
+                            sp->provisioning_sections, error);
+    }
+    return NULL;
+}
+
 const char *space_resolve(apr_pool_t *p, accounts_space *sp,
                           const char *server_name, const char *secret)
 {
@@ -599,6 +688,12 @@ const char *space_resolve(apr_pool_t *p, accounts_space *sp,
         check_date(sp->space_expiry, &sp->expires_at);
     }
     sp->opaque = sp->secret ? crypto_hmac_sha256_base64(p, sp->secret, sp->domain) : NULL;
+    {
+        const char *err = read_sections(p, sp);
+        if (err) {
+            return err;
+        }
+    }
     sp->resolved = 1;
     return NULL;
 }

@@ -69,6 +69,17 @@ typedef struct {
     pcre2_code *pattern;   /* NULL when the item is not a valid pattern */
 } space_blacklist_item;
 
+/* A section of the provisioning document: a name and "key = value" pairs. */
+typedef struct {
+    const char *name;
+    apr_array_header_t *entries;   /* of space_entry */
+} space_section;
+
+typedef struct {
+    const char *key;
+    const char *value;
+} space_entry;
+
 typedef struct accounts_space {
     /* Settings as configured; "unset" is NULL for text and -1 for numbers. */
 #define X(id, directive, args, kind, field, def, help) SETTING_CTYPE_##kind field;
@@ -83,6 +94,7 @@ typedef struct accounts_space {
     int ui[SPACE_UI_COUNT];
     apr_time_t expires_at;                /* 0 = never; else first instant refused */
     const char *opaque;                   /* digest opaque, from the secret */
+    apr_array_header_t *provisioning_custom; /* of space_section, from the INI file */
 } accounts_space;
 
 typedef enum {
@@ -127,6 +139,10 @@ const char *space_resolve(apr_pool_t *p, accounts_space *sp,
  * differs (two definitions of one SIP domain must agree). */
 const char *space_first_difference(const accounts_space *a,
                                    const accounts_space *b);
+
+/* Parses INI text ("[section]", "key = value", ';' or '#' comments) into
+ * space_section items; NULL and *error (naming the line) on a bad line. */
+apr_array_header_t *space_parse_sections(apr_pool_t *p, const char *text, const char **error);
 
 /* Realm used for digest and password hashes: the configured one or the domain. */
 const char *space_digest_realm(const accounts_space *sp);

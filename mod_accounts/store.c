@@ -149,6 +149,25 @@ const store_statement store_statements[] = {
       "   WHERE account_id IN (SELECT id FROM a) AND NOT used)"
       " INSERT INTO provisioning_tokens (account_id, token, ip, user_agent)"
       " SELECT id, %s, %s, %s FROM a RETURNING id" },
+    /* An unused provisioning token: its account, age, and whether it is
+     * the account's current one (its newest unused token). */
+    { "accounts_provisioning_token_find",
+      "SELECT t.id, t.account_id, a.domain, extract(epoch FROM now() - t.created_at)::bigint,"
+      " t.id = (SELECT max(c.id) FROM provisioning_tokens c WHERE c.account_id = t.account_id AND NOT c.used)"
+      " FROM provisioning_tokens t JOIN accounts a ON a.id = t.account_id"
+      " WHERE t.token = %s AND NOT t.used" },
+    /* Uses the token once (a concurrent fetch finds it used) and activates
+     * its account. */
+    { "accounts_provisioning_token_consume",
+      "WITH c AS (UPDATE provisioning_tokens SET used = true WHERE id = %s::bigint AND NOT used"
+      "   RETURNING account_id)"
+      " UPDATE accounts SET activated = true, updated_at = now()"
+      " WHERE id IN (SELECT account_id FROM c) RETURNING id" },
+    /* Takes (deletes) an attached, live auth_token of the Space. */
+    { "accounts_auth_token_take",
+      "DELETE FROM auth_tokens WHERE token_hash = %s AND account_id IS NOT NULL"
+      " AND created_at > now() - make_interval(mins => %s::integer)"
+      " AND account_id IN (SELECT id FROM accounts WHERE domain = %s) RETURNING account_id" },
     { "accounts_account_in_space",
       ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.id = %s::bigint AND a.domain = %s" },
     { "accounts_account_by_username",
@@ -860,4 +879,41 @@ store_status store_account_update(store *st, const store_account_update_t *u,
             : strcmp(status, "full") == 0 ? UPDATE_FULL
             : UPDATE_USERNAME_TAKEN;
     return STORE_OK;
+}
+
+store_status store_provisioning_token_find(store *st, const char *token,
+                                           provisioning_token_info *info)
+{
+    const char *args[] = { token };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_provisioning_token_find", &row, 1, args);
+
+    if (s == STORE_OK) {
+        info->id = apr_pstrdup(st->pool, store_column(st, row, 0));
+        info->account_id = apr_pstrdup(st->pool, store_column(st, row, 1));
+        info->domain = apr_pstrdup(st->pool, store_column(st, row, 2));
+        info->age_seconds = atol(store_column(st, row, 3));
+        info->current = true_column(st, row, 4);
+    }
+    return s;
+}
+
+store_status store_provisioning_token_consume(store *st, const char *token_id)
+{
+    const char *args[] = { token_id };
+    apr_dbd_row_t *row;
+    return store_select_row(st, "accounts_provisioning_token_consume", &row, 1, args);
+}
+
+store_status store_auth_token_take(store *st, const char *token_hash, long lifetime_minutes,
+                                   const char *space_domain, const char **account_id)
+{
+    const char *args[] = { token_hash, apr_ltoa(st->pool, lifetime_minutes), space_domain };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_auth_token_take", &row, 3, args);
+
+    if (s == STORE_OK) {
+        *account_id = apr_pstrdup(st->pool, store_column(st, row, 0));
+    }
+    return s;
 }

@@ -254,6 +254,27 @@ typedef enum { ACCOUNT_FLAG_ACTIVATED, ACCOUNT_FLAG_BLOCKED } account_flag;
 store_status store_account_set_flag(store *st, account_flag flag, int value, const char *id,
                                     const char *domain);
 
+/* ---- provisioning (api.md 6.4) ---- */
+
+typedef struct {
+    const char *id, *account_id, *domain;
+    long age_seconds;
+    int current;          /* the account's newest unused token */
+} provisioning_token_info;
+
+/* An unused provisioning token (STORE_NOT_FOUND: unknown or used). */
+store_status store_provisioning_token_find(store *st, const char *token,
+                                           provisioning_token_info *info);
+
+/* Marks the token used and activates its account; STORE_NOT_FOUND when a
+ * concurrent request used it first. */
+store_status store_provisioning_token_consume(store *st, const char *token_id);
+
+/* Deletes an attached auth_token younger than lifetime whose account is of
+ * space_domain; STORE_NOT_FOUND otherwise. */
+store_status store_auth_token_take(store *st, const char *token_hash, long lifetime_minutes,
+                                   const char *space_domain, const char **account_id);
+
 /* PUT /accounts/{id} (sql/0003 accounts_update). */
 typedef struct {
     const char *id;

@@ -44,6 +44,12 @@ int handle_admin_block(accounts_request *req);
 int handle_admin_unblock(accounts_request *req);
 int handle_admin_provision(accounts_request *req);
 
+/* provisioning.c */
+int handle_provisioning_token(accounts_request *req);
+int handle_provisioning_auth_token(accounts_request *req);
+int handle_provisioning_me(accounts_request *req);
+int handle_provisioning_space(accounts_request *req);
+
 /* public.c */
 int handle_create_with_token(accounts_request *req);
 int handle_account_info(accounts_request *req);

@@ -31,6 +31,10 @@ const route accounts_routes[] = {
     { "GET", "/accounts/{id}/provision", ACCESS_ADMIN, handle_admin_provision },
     { "GET", "/accounts/auth_token/{auth_token}/attach", ACCESS_USER, handle_auth_token_attach },
     { "POST", "/account_creation_tokens", ACCESS_ADMIN, handle_creation_token_create },
+    { "GET", "/provisioning/auth_token/{auth_token}", ACCESS_PUBLIC, handle_provisioning_auth_token },
+    { "GET", "/provisioning/me", ACCESS_USER, handle_provisioning_me },
+    { "GET", "/provisioning/{provisioning_token}", ACCESS_PUBLIC, handle_provisioning_token },
+    { "GET", "/provisioning", ACCESS_PUBLIC, handle_provisioning_space },
 };
 
 const int accounts_routes_count = sizeof(accounts_routes) / sizeof(accounts_routes[0]);

@@ -1,0 +1,152 @@
+#include "provisioning.h"
+#include "crypto.h"
+
+#include <string.h>
+
+#include <apr_strings.h>
+
+/* Sections under construction, in document order. */
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *sections;   /* of space_section */
+} document;
+
+static space_section *section(document *doc, const char *name, int create)
+{
+    space_section *s;
+
+    for (int i = 0; i < doc->sections->nelts; i++) {
+        s = &APR_ARRAY_IDX(doc->sections, i, space_section);
+        if (strcmp(s->name, name) == 0) {
+            return s;
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    s = apr_array_push(doc->sections);
+    s->name = name;
+    s->entries = apr_array_make(doc->pool, 8, sizeof(space_entry));
+    return s;
+}
+
+static void entry(document *doc, space_section *s, const char *key, const char *value)
+{
+    space_entry *e = apr_array_push(s->entries);
+    (void)doc;
+    e->key = key;
+    e->value = value;
+}
+
+/* XML text and attribute escaping (api.md 6.4: everything is escaped). */
+static const char *xml_escape(apr_pool_t *p, const char *s)
+{
+    size_t extra = 0;
+    char *out, *o;
+
+    for (const char *c = s; *c; c++) {
+        extra += *c == '&' ? 4 : (*c == '<' || *c == '>') ? 3 : (*c == '"' || *c == '\'') ? 5 : 0;
+    }
+    if (!extra) {
+        return s;
+    }
+    o = out = apr_palloc(p, strlen(s) + extra + 1);
+    for (const char *c = s; *c; c++) {
+        const char *rep = *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
+                        : *c == '"' ? "&quot;" : *c == '\'' ? "&apos;" : NULL;
+        if (rep) {
+            memcpy(o, rep, strlen(rep));
+            o += strlen(rep);
+        }
+        else {
+            *o++ = *c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void add_account_sections(document *doc, const provisioning_account *a)
+{
+    const char *realm = a->space ? space_digest_realm(a->space) : a->domain;
+    const char *sip = apr_pstrcat(doc->pool, "<sip:", a->username, "@", a->domain, ">", NULL);
+    space_section *proxy;
+    int n = 0;
+
+    if (a->space && !section(doc, "ui", 0)) {
+        space_section *ui = section(doc, "ui", 1);
+        for (int i = 0; i < SPACE_UI_COUNT; i++) {
+            entry(doc, ui, space_ui_names[i], apr_itoa(doc->pool, a->space->ui[i]));
+        }
+    }
+    proxy = section(doc, "proxy_0", 1);
+    entry(doc, proxy, "reg_identity",
+          a->display_name ? apr_pstrcat(doc->pool, "\"", a->display_name, "\" ", sip, NULL) : sip);
+
+    for (int i = 0; a->passwords && i < a->passwords->nelts; i++) {
+        const provisioning_password *pw = &APR_ARRAY_IDX(a->passwords, i, provisioning_password);
+        const char *algorithm = pw->algorithm, *ha1 = pw->value;
+        space_section *auth;
+
+        if (strcmp(algorithm, "CLRTXT") == 0) {
+            /* A legacy clear-text password travels as its MD5 HA1. */
+            algorithm = "MD5";
+            ha1 = crypto_digest_hex(doc->pool, DIGEST_MD5, a->username, ":", realm, ":",
+                                    pw->value, NULL);
+        }
+        else if (strcmp(algorithm, "MD5") != 0 && strcmp(algorithm, "SHA-256") != 0) {
+            continue;
+        }
+        auth = section(doc, apr_psprintf(doc->pool, "auth_info_%d", n++), 1);
+        entry(doc, auth, "username", a->username);
+        entry(doc, auth, "domain", a->domain);
+        entry(doc, auth, "ha1", ha1);
+        entry(doc, auth, "realm", realm);
+        entry(doc, auth, "algorithm", algorithm);
+    }
+}
+
+const char *provisioning_document(apr_pool_t *p, const accounts_space *request_space,
+                                  const provisioning_account *account)
+{
+    document doc = { p, apr_array_make(p, 8, sizeof(space_section)) };
+    const apr_array_header_t *custom = request_space->provisioning_custom;
+    const char *overwrite = request_space->provisioning_overwrite == 1 ? " overwrite=\"true\"" : "";
+    apr_array_header_t *out = apr_array_make(p, 64, sizeof(const char *));
+
+    /* 1. the Space's custom sections, copied so completing them stays local */
+    for (int i = 0; custom && i < custom->nelts; i++) {
+        const space_section *c = &APR_ARRAY_IDX(custom, i, space_section);
+        space_section *s = section(&doc, c->name, 1);
+        for (int e = 0; e < c->entries->nelts; e++) {
+            const space_entry *ce = &APR_ARRAY_IDX(c->entries, e, space_entry);
+            entry(&doc, s, ce->key, ce->value);
+        }
+    }
+    /* 2. misc */
+    if (request_space->contacts_vcard_url && strcmp(request_space->contacts_vcard_url, "none") != 0) {
+        entry(&doc, section(&doc, "misc", 1), "contacts-vcard-list", request_space->contacts_vcard_url);
+    }
+    /* 3 to 5. ui, proxy_0, auth_info_N */
+    if (account) {
+        add_account_sections(&doc, account);
+    }
+
+    *(const char **)apr_array_push(out) =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<config xmlns=\"http://www.linphone.org/xsds/lpconfig.xsd\">\n";
+    for (int i = 0; i < doc.sections->nelts; i++) {
+        const space_section *s = &APR_ARRAY_IDX(doc.sections, i, space_section);
+        *(const char **)apr_array_push(out) =
+            apr_psprintf(p, "  <section name=\"%s\">\n", xml_escape(p, s->name));
+        for (int e = 0; e < s->entries->nelts; e++) {
+            const space_entry *en = &APR_ARRAY_IDX(s->entries, e, space_entry);
+            *(const char **)apr_array_push(out) =
+                apr_psprintf(p, "    <entry name=\"%s\"%s>%s</entry>\n", xml_escape(p, en->key),
+                             overwrite, xml_escape(p, en->value));
+        }
+        *(const char **)apr_array_push(out) = "  </section>\n";
+    }
+    *(const char **)apr_array_push(out) = "</config>\n";
+    return apr_array_pstrcat(p, out, '\0');
+}
