@@ -168,6 +168,17 @@ const store_statement store_statements[] = {
       "DELETE FROM auth_tokens WHERE token_hash = %s AND account_id IS NOT NULL"
       " AND created_at > now() - make_interval(mins => %s::integer)"
       " AND account_id IN (SELECT id FROM accounts WHERE domain = %s) RETURNING account_id" },
+    /* A new reset-password token; the account's earlier ones stop working. */
+    { "accounts_reset_token_insert",
+      "WITH old AS (UPDATE reset_password_tokens SET used = true"
+      "   WHERE account_id = %s::bigint AND NOT used)"
+      " INSERT INTO reset_password_tokens (account_id, token_hash, email, ip, user_agent)"
+      " VALUES (%s::bigint, %s, %s, %s, %s)" },
+    { "accounts_reset_token_find",
+      "SELECT t.id, t.used, extract(epoch FROM now() - t.created_at)::bigint, a.domain, a.username"
+      " FROM reset_password_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = %s" },
+    { "accounts_reset_password",
+      "SELECT accounts_reset_password(%s::bigint, %s, %s)" },
     { "accounts_account_in_space",
       ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.id = %s::bigint AND a.domain = %s" },
     { "accounts_account_by_username",
@@ -916,4 +927,41 @@ store_status store_auth_token_take(store *st, const char *token_hash, long lifet
         *account_id = apr_pstrdup(st->pool, store_column(st, row, 0));
     }
     return s;
+}
+
+store_status store_reset_token_insert(store *st, const char *account_id, const char *token_hash,
+                                      const char *email, const char *ip, const char *user_agent)
+{
+    const char *args[] = { account_id, account_id, token_hash, email, ip, user_agent };
+    return store_exec(st, "accounts_reset_token_insert", NULL, 6, args);
+}
+
+store_status store_reset_token_find(store *st, const char *token_hash, reset_token_info *info)
+{
+    const char *args[] = { token_hash };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_reset_token_find", &row, 1, args);
+
+    if (s == STORE_OK) {
+        info->id = apr_pstrdup(st->pool, store_column(st, row, 0));
+        info->used = true_column(st, row, 1);
+        info->age_seconds = atol(store_column(st, row, 2));
+        info->domain = apr_pstrdup(st->pool, store_column(st, row, 3));
+        info->username = apr_pstrdup(st->pool, store_column(st, row, 4));
+    }
+    return s;
+}
+
+store_status store_reset_password(store *st, const char *token_id, const char *algorithm,
+                                  const char *hash, int *done)
+{
+    const char *args[] = { token_id, algorithm, hash };
+    apr_dbd_row_t *row;
+    store_status s = store_select_row(st, "accounts_reset_password", &row, 3, args);
+
+    if (s != STORE_OK) {
+        return STORE_ERROR;
+    }
+    *done = store_column(st, row, 0) != NULL;
+    return STORE_OK;
 }

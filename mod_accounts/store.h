@@ -275,6 +275,23 @@ store_status store_provisioning_token_consume(store *st, const char *token_id);
 store_status store_auth_token_take(store *st, const char *token_hash, long lifetime_minutes,
                                    const char *space_domain, const char **account_id);
 
+/* ---- reset password (api.md 5.21, 6.5) ---- */
+
+store_status store_reset_token_insert(store *st, const char *account_id, const char *token_hash,
+                                      const char *email, const char *ip, const char *user_agent);
+
+typedef struct {
+    const char *id, *domain, *username;
+    int used;
+    long age_seconds;
+} reset_token_info;
+store_status store_reset_token_find(store *st, const char *token_hash, reset_token_info *info);
+
+/* Consumes the token, stores the password, revokes user keys (sql/0005);
+ * *done = 0 when a concurrent request consumed it first. */
+store_status store_reset_password(store *st, const char *token_id, const char *algorithm,
+                                  const char *hash, int *done);
+
 /* PUT /accounts/{id} (sql/0003 accounts_update). */
 typedef struct {
     const char *id;

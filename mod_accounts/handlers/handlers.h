@@ -50,6 +50,14 @@ int handle_provisioning_auth_token(accounts_request *req);
 int handle_provisioning_me(accounts_request *req);
 int handle_provisioning_space(accounts_request *req);
 
+/* emails.c */
+int handle_send_provisioning_email(accounts_request *req);
+int handle_send_reset_password_email(accounts_request *req);
+
+/* reset_page.c */
+int handle_reset_page_show(accounts_request *req);
+int handle_reset_page_submit(accounts_request *req);
+
 /* public.c */
 int handle_create_with_token(accounts_request *req);
 int handle_account_info(accounts_request *req);

@@ -29,12 +29,16 @@ const route accounts_routes[] = {
     { "POST", "/accounts/{id}/block", ACCESS_ADMIN, handle_admin_block },
     { "POST", "/accounts/{id}/unblock", ACCESS_ADMIN, handle_admin_unblock },
     { "GET", "/accounts/{id}/provision", ACCESS_ADMIN, handle_admin_provision },
+    { "POST", "/accounts/{id}/send_provisioning_email", ACCESS_ADMIN, handle_send_provisioning_email },
+    { "POST", "/accounts/{id}/send_reset_password_email", ACCESS_ADMIN, handle_send_reset_password_email },
     { "GET", "/accounts/auth_token/{auth_token}/attach", ACCESS_USER, handle_auth_token_attach },
     { "POST", "/account_creation_tokens", ACCESS_ADMIN, handle_creation_token_create },
     { "GET", "/provisioning/auth_token/{auth_token}", ACCESS_PUBLIC, handle_provisioning_auth_token },
     { "GET", "/provisioning/me", ACCESS_USER, handle_provisioning_me },
     { "GET", "/provisioning/{provisioning_token}", ACCESS_PUBLIC, handle_provisioning_token },
     { "GET", "/provisioning", ACCESS_PUBLIC, handle_provisioning_space },
+    { "GET", "/password/reset/{token}", ACCESS_PUBLIC, handle_reset_page_show },
+    { "POST", "/password/reset/{token}", ACCESS_PUBLIC, handle_reset_page_submit },
 };
 
 const int accounts_routes_count = sizeof(accounts_routes) / sizeof(accounts_routes[0]);

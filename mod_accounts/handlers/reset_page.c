@@ -1,0 +1,203 @@
+/* The reset-password page emails link to (api.md 6.5): a small,
+ * self-contained HTML form; the token in the URL is the only secret. */
+#include "handlers.h"
+#include "../crypto.h"
+#include "../fields.h"
+#include "../json.h"
+#include "../module.h"
+
+#include <string.h>
+
+#include <http_log.h>
+#include <http_protocol.h>
+
+APLOG_USE_MODULE(accounts);
+
+#define MIN_PASSWORD 8
+
+/* Characters (Unicode code points) of UTF-8 text. */
+static size_t code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    }
+    return n;
+}
+
+static const char *html_escape(apr_pool_t *p, const char *s)
+{
+    const char *rep;
+    char *out = apr_palloc(p, 6 * strlen(s) + 1), *o = out;
+
+    for (; *s; s++) {
+        rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+            : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        if (rep) {
+            memcpy(o, rep, strlen(rep));
+            o += strlen(rep);
+        }
+        else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int send_page(accounts_request *req, int status, const char *title, const char *content)
+{
+    request_rec *r = req->r;
+    const char *html = apr_pstrcat(r->pool,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>", html_escape(r->pool, title), "</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;"
+        "line-height:1.5;color:#1d1d1f}label{display:block;margin-top:1rem;font-weight:600}"
+        "input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;margin-top:.25rem}"
+        "button{margin-top:1.5rem;padding:.7rem 1.2rem;font-size:1rem}"
+        ".errors{color:#a40000;border:1px solid #a40000;padding:.5rem 1rem}</style>\n"
+        "</head>\n<body>\n<main>\n<h1>", html_escape(r->pool, title), "</h1>\n", content,
+        "</main>\n</body>\n</html>\n", NULL);
+
+    r->status = status;
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->headers_out, "Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                   "base-uri 'none'; frame-ancestors 'none'");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
+    ap_set_content_type(r, "text/html; charset=UTF-8");
+    ap_set_content_length(r, strlen(html));
+    ap_rputs(html, r);
+    return OK;
+}
+
+static int send_form(accounts_request *req, int status, const reset_token_info *t,
+                     const char *token, const apr_array_header_t *errors)
+{
+    apr_pool_t *p = req->r->pool;
+    const char *list = "";
+
+    if (errors && errors->nelts) {
+        list = "<ul class=\"errors\" role=\"alert\">\n";
+        for (int i = 0; i < errors->nelts; i++) {
+            list = apr_pstrcat(p, list, "<li>", html_escape(p, APR_ARRAY_IDX(errors, i, const char *)),
+                               "</li>\n", NULL);
+        }
+        list = apr_pstrcat(p, list, "</ul>\n", NULL);
+    }
+    return send_page(req, status, "Reset your password", apr_pstrcat(p,
+        "<p>Choose a new password for <strong>", html_escape(p, t->username), "@",
+        html_escape(p, t->domain), "</strong>.</p>\n", list,
+        "<form method=\"POST\">\n"
+        "<input type=\"hidden\" name=\"token\" value=\"", html_escape(p, token), "\">\n"
+        "<label for=\"password\">New password</label>\n"
+        "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" "
+        "minlength=\"8\" required>\n"
+        "<label for=\"password_confirmation\">New password, again</label>\n"
+        "<input id=\"password_confirmation\" name=\"password_confirmation\" type=\"password\" "
+        "autocomplete=\"new-password\" minlength=\"8\" required>\n"
+        "<button type=\"submit\">Change my password</button>\n</form>\n", NULL));
+}
+
+/* The token of the path: found, and whether it can still be used. */
+static int find_token(accounts_request *req, const char *token, reset_token_info *t,
+                      const accounts_space **own, int *usable)
+{
+    store_status s;
+
+    if (!accounts_db(req)) {
+        return accounts_send_unavailable(req);
+    }
+    s = store_reset_token_find(req->db, crypto_secret_hash(req->r->pool, token), t);
+    if (s == STORE_ERROR) {
+        return accounts_send_unavailable(req);
+    }
+    if (s == STORE_NOT_FOUND) {
+        return send_page(req, HTTP_NOT_FOUND, "Link not found",
+                         "<p>This link is not valid.</p>\n");
+    }
+    *own = space_registry_find(req->registry, t->domain);
+    if (!*own) {
+        *own = req->space;
+    }
+    *usable = !t->used && t->age_seconds <= (*own)->reset_password_expiry * 60;
+    return ACCOUNTS_CONTINUE;
+}
+
+int handle_reset_page_show(accounts_request *req)
+{
+    const char *token = router_param(&req->match, "token");
+    const accounts_space *own;
+    reset_token_info t;
+    int usable, rc = find_token(req, token, &t, &own, &usable);
+
+    if (rc != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
+    if (!usable) {
+        return send_page(req, HTTP_OK, "Reset your password",
+                         "<p>This link is not available anymore.</p>\n");
+    }
+    return send_form(req, HTTP_OK, &t, token, NULL);
+}
+
+int handle_reset_page_submit(accounts_request *req)
+{
+    request_rec *r = req->r;
+    const char *token = router_param(&req->match, "token");
+    apr_array_header_t *errors = apr_array_make(r->pool, 2, sizeof(const char *));
+    const char *password, *confirmation, *sent_token;
+    const accounts_space *own;
+    reset_token_info t;
+    int usable, done = 0, rc;
+
+    if (!req->params) {
+        req->params = json_pool_object(r->pool);
+    }
+    fields_normalize(req->params);
+    password = fields_string(req->params, "password");
+    confirmation = fields_string(req->params, "password_confirmation");
+    sent_token = fields_string(req->params, "token");
+
+    rc = find_token(req, token, &t, &own, &usable);
+    if (rc != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
+    if (!password) {
+        *(const char **)apr_array_push(errors) = "The password field is required.";
+    }
+    else {
+        if (code_points(password) < MIN_PASSWORD) {
+            *(const char **)apr_array_push(errors) = "The password must be at least 8 characters.";
+        }
+        if (!confirmation || strcmp(password, confirmation) != 0) {
+            *(const char **)apr_array_push(errors) = "The password confirmation does not match.";
+        }
+    }
+    if (fields_present(req->params, "token") && (!sent_token || strcmp(sent_token, token) != 0)) {
+        *(const char **)apr_array_push(errors) = "The token must be 16 characters.";
+    }
+    if (errors->nelts) {
+        return send_form(req, HTTP_UNPROCESSABLE_ENTITY, &t, token, errors);
+    }
+    if (!usable) {
+        return send_page(req, HTTP_FORBIDDEN, "Reset your password",
+                         "<p>This link is not available anymore.</p>\n");
+    }
+    if (store_reset_password(req->db, t.id, own->password_algorithm,
+                             account_password_hash(r->pool, own->password_algorithm, t.username,
+                                                   space_digest_realm(own), password),
+                             &done) != STORE_OK) {
+        return accounts_send_unavailable(req);
+    }
+    if (!done) {
+        return send_page(req, HTTP_FORBIDDEN, "Reset your password",
+                         "<p>This link is not available anymore.</p>\n");
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "password of %s@%s reset by email link",
+                  t.username, t.domain);
+    return send_page(req, HTTP_OK, "Password changed",
+                     "<p>Your password was updated properly.</p>\n");
+}
