@@ -93,7 +93,9 @@ const char *mail_send(apr_pool_t *p, const char *command, const char *message)
 const char *mail_send_within(apr_pool_t *p, const char *command, const char *message,
                              int timeout_seconds)
 {
-    const char *argv[] = { "/bin/sh", "-c", command, NULL };
+    /* "exec": the shell becomes the command, so a kill at the timeout
+     * reaches the command itself, not only the shell around it. */
+    const char *argv[] = { "/bin/sh", "-c", apr_pstrcat(p, "exec ", command, NULL), NULL };
     apr_procattr_t *attr;
     apr_file_t *devnull = NULL;
     apr_proc_t proc;

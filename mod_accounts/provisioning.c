@@ -38,12 +38,25 @@ static void entry(document *doc, space_section *s, const char *key, const char *
     e->value = value;
 }
 
-/* XML text and attribute escaping (api.md 6.4: everything is escaped). */
+/* XML text and attribute escaping (api.md 6.4: everything is escaped).
+ * Control characters other than tab and newlines cannot appear in XML 1.0
+ * at all, even escaped: they become spaces. */
 static const char *xml_escape(apr_pool_t *p, const char *s)
 {
     size_t extra = 0;
     char *out, *o;
 
+    for (const char *c = s; *c; c++) {
+        if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') {
+            char *clean = apr_pstrdup(p, s);
+            for (char *d = clean; *d; d++) {
+                if ((unsigned char)*d < 0x20 && *d != '\t' && *d != '\n' && *d != '\r') {
+                    *d = ' ';
+                }
+            }
+            return xml_escape(p, clean);
+        }
+    }
     for (const char *c = s; *c; c++) {
         extra += *c == '&' ? 4 : (*c == '<' || *c == '>') ? 3 : (*c == '"' || *c == '\'') ? 5 : 0;
     }

@@ -36,23 +36,6 @@ static int unprocessable(accounts_request *req, validation *v)
     return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
 }
 
-/* The {id} of the path if it fits a bigint; a larger number is an id no
- * account has (api.md 1.2). */
-static const char *path_id(accounts_request *req)
-{
-    const char *id = router_param(&req->match, "id");
-    size_t len = strlen(id);
-
-    while (len > 1 && *id == '0') {
-        id++;
-        len--;
-    }
-    if (len > 19 || (len == 19 && strcmp(id, "9223372036854775807") > 0)) {
-        return NULL;
-    }
-    return id;
-}
-
 static int is_super(const accounts_request *req)
 {
     return accounts_is_super_admin(req->caller, req->caller_space);
@@ -186,7 +169,7 @@ static int optional_flag(json_object *params, const char *field)
 int handle_admin_update(accounts_request *req)
 {
     request_rec *r = req->r;
-    const char *id = path_id(req);
+    const char *id = admin_path_id(req);
     json_object *params;
     const accounts_space *target_space;
     const char *old_username = NULL, *old_domain = NULL, *target, *username, *algorithm;
@@ -366,7 +349,7 @@ static int reply_found(accounts_request *req, store_status s, apr_dbd_row_t *row
 
 int handle_admin_show(accounts_request *req)
 {
-    const char *id = path_id(req);
+    const char *id = admin_path_id(req);
     apr_dbd_row_t *row = NULL;
 
     store_status s;
@@ -406,7 +389,7 @@ int handle_admin_search_email(accounts_request *req)
 
 int handle_admin_delete(accounts_request *req)
 {
-    const char *id = path_id(req);
+    const char *id = admin_path_id(req);
     int deleted = 0;
 
     if (!id) {
@@ -425,7 +408,7 @@ int handle_admin_delete(accounts_request *req)
 
 static int set_flag(accounts_request *req, account_flag flag, int value)
 {
-    const char *id = path_id(req);
+    const char *id = admin_path_id(req);
     store_status s;
 
     if (!id) {
@@ -453,7 +436,7 @@ int handle_admin_unblock(accounts_request *req) { return set_flag(req, ACCOUNT_F
 int handle_admin_provision(accounts_request *req)
 {
     request_rec *r = req->r;
-    const char *id = path_id(req);
+    const char *id = admin_path_id(req);
     const char *token = crypto_random_alnum(r->pool, PROVISIONING_TOKEN_LENGTH);
     store_status s;
 

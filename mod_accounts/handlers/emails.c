@@ -17,11 +17,11 @@ APLOG_USE_MODULE(accounts);
  * answer (404, 403, 503) was sent. */
 static int load_recipient(accounts_request *req, account *a, const accounts_space **own)
 {
-    const char *id = router_param(&req->match, "id");
+    const char *id = admin_path_id(req);
     apr_dbd_row_t *row = NULL;
     store_status s;
 
-    if (strlen(id) > 18) {
+    if (!id) {
         return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
     }
     s = store_account_in_space(req->db, id, req->space->domain, &row);
@@ -94,8 +94,8 @@ int handle_send_provisioning_email(accounts_request *req)
     body = apr_pstrcat(r->pool,
         "Hello ", a.username, "@", a.domain, ",\n\n",
         "Your account has been created on ", own->name, ".\n\n",
-        "To set it up in Linphone, open this link on your device, or scan it as a QR code\n"
-        "from the Linphone app (Assistant > Fetch remote configuration):\n\n",
+        "To set it up in Linphone, open this link on your device, or enter it in the\n"
+        "Linphone app (Assistant > Fetch remote configuration):\n\n",
         url, "\n\n",
         "Linphone can be downloaded from https://www.linphone.org/.\n",
         sign_off(r->pool, own), NULL);
@@ -145,7 +145,8 @@ int handle_send_reset_password_email(accounts_request *req)
         "A password reset was requested for your account on ", own->name, ".\n\n",
         "To choose a new password, open this link:\n\n",
         url, "\n\n",
-        "This link expires in ", hours_text(r->pool, own->reset_password_expiry), " hours.\n"
+        "This link expires in ", hours_text(r->pool, own->reset_password_expiry),
+        own->reset_password_expiry == 60 ? " hour.\n" : " hours.\n",
         "If you did not ask for it, you can ignore this message.\n",
         sign_off(r->pool, own), NULL);
     return deliver(req, own, &a,

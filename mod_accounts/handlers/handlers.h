@@ -16,6 +16,9 @@ extern const int accounts_routes_count;
 /* replies.c: the account with that id (re-read after a change), or 404. */
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes);
+/* The {id} of the path if it fits a bigint (leading zeros dropped); NULL
+ * for a larger number, an id no account has (api.md 1.2). */
+const char *admin_path_id(accounts_request *req);
 /* The request's User-Agent as stored: at most 255 characters, or NULL
  * when absent or empty. */
 const char *request_user_agent(request_rec *r);

@@ -1,6 +1,8 @@
 /* Replies shared by several handlers. */
 #include "handlers.h"
 
+#include <string.h>
+
 #include <http_protocol.h>
 
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
@@ -27,4 +29,19 @@ const char *request_user_agent(request_rec *r)
 {
     const char *ua = apr_table_get(r->headers_in, "User-Agent");
     return ua && *ua ? apr_pstrndup(r->pool, ua, 255) : NULL;
+}
+
+const char *admin_path_id(accounts_request *req)
+{
+    const char *id = router_param(&req->match, "id");
+    size_t len = strlen(id);
+
+    while (len > 1 && *id == '0') {
+        id++;
+        len--;
+    }
+    if (len > 19 || (len == 19 && strcmp(id, "9223372036854775807") > 0)) {
+        return NULL;
+    }
+    return id;
 }

@@ -101,12 +101,19 @@ static int send_form(accounts_request *req, int status, const reset_token_info *
         "<button type=\"submit\">Change my password</button>\n</form>\n", NULL));
 }
 
-/* The token of the path: found, and whether it can still be used. */
+static int send_not_found(accounts_request *req)
+{
+    return send_page(req, HTTP_NOT_FOUND, "Link not found", "<p>This link is not valid.</p>\n");
+}
+
+/* The token of the path: *found, and whether it can still be used.
+ * ACCOUNTS_CONTINUE, or OK once it answered 503. */
 static int find_token(accounts_request *req, const char *token, reset_token_info *t,
-                      const accounts_space **own, int *usable)
+                      const accounts_space **own, int *usable, int *found)
 {
     store_status s;
 
+    *found = 0;
     if (!accounts_db(req)) {
         return accounts_send_unavailable(req);
     }
@@ -115,9 +122,9 @@ static int find_token(accounts_request *req, const char *token, reset_token_info
         return accounts_send_unavailable(req);
     }
     if (s == STORE_NOT_FOUND) {
-        return send_page(req, HTTP_NOT_FOUND, "Link not found",
-                         "<p>This link is not valid.</p>\n");
+        return ACCOUNTS_CONTINUE;
     }
+    *found = 1;
     *own = space_registry_find(req->registry, t->domain);
     if (!*own) {
         *own = req->space;
@@ -131,16 +138,33 @@ int handle_reset_page_show(accounts_request *req)
     const char *token = router_param(&req->match, "token");
     const accounts_space *own;
     reset_token_info t;
-    int usable, rc = find_token(req, token, &t, &own, &usable);
+    int usable, found, rc = find_token(req, token, &t, &own, &usable, &found);
 
     if (rc != ACCOUNTS_CONTINUE) {
         return rc;
+    }
+    if (!found) {
+        return send_not_found(req);
     }
     if (!usable) {
         return send_page(req, HTTP_OK, "Reset your password",
                          "<p>This link is not available anymore.</p>\n");
     }
     return send_form(req, HTTP_OK, &t, token, NULL);
+}
+
+/* Laravel's required: present and not only whitespace. */
+static int blank(const char *s)
+{
+    if (!s) {
+        return 1;
+    }
+    for (; *s; s++) {
+        if (!strchr(" \t\n\r\v", *s)) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 int handle_reset_page_submit(accounts_request *req)
@@ -151,7 +175,7 @@ int handle_reset_page_submit(accounts_request *req)
     const char *password, *confirmation, *sent_token;
     const accounts_space *own;
     reset_token_info t;
-    int usable, done = 0, rc;
+    int usable, found, done = 0, rc;
 
     if (!req->params) {
         req->params = json_pool_object(r->pool);
@@ -161,11 +185,8 @@ int handle_reset_page_submit(accounts_request *req)
     confirmation = fields_string(req->params, "password_confirmation");
     sent_token = fields_string(req->params, "token");
 
-    rc = find_token(req, token, &t, &own, &usable);
-    if (rc != ACCOUNTS_CONTINUE) {
-        return rc;
-    }
-    if (!password) {
+    /* Validation comes first (api.md 6.5), then the token. */
+    if (blank(password)) {
         *(const char **)apr_array_push(errors) = "The password field is required.";
     }
     else {
@@ -179,8 +200,18 @@ int handle_reset_page_submit(accounts_request *req)
     if (fields_present(req->params, "token") && (!sent_token || strcmp(sent_token, token) != 0)) {
         *(const char **)apr_array_push(errors) = "The token must be 16 characters.";
     }
+    rc = find_token(req, token, &t, &own, &usable, &found);
+    if (rc != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
     if (errors->nelts) {
-        return send_form(req, HTTP_UNPROCESSABLE_ENTITY, &t, token, errors);
+        /* An unknown token with invalid input is still a 422 (validation
+         * first): the form, without an account to name. */
+        reset_token_info unknown = { NULL, "?", "?", 0, 0 };
+        return send_form(req, HTTP_UNPROCESSABLE_ENTITY, found ? &t : &unknown, token, errors);
+    }
+    if (!found) {
+        return send_not_found(req);
     }
     if (!usable) {
         return send_page(req, HTTP_FORBIDDEN, "Reset your password",

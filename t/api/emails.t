@@ -7,7 +7,7 @@ use lib 't/lib', 'lib';
 use Accounts::Test;
 use Apache::Test ();
 
-plan tests => 47;
+plan tests => 50;
 
 reset_db();
 my $maildir = Apache::Test::vars('serverroot') . '/mail';
@@ -100,6 +100,12 @@ is($login->code, 401, 'the old one fails');
 is(submit("token=$rtoken&password=again-pass-1&password_confirmation=again-pass-1")->code, 403, 'single use: 403');
 like(call(space_a => GET => $path)->content, qr/This link is not available anymore\./, 'the page says so');
 is(call(space_a => GET => '/api/password/reset/AAAAAAAAAAAAAAAA')->code, 404, 'unknown token: 404');
+my $unknown = '/api/password/reset/BBBBBBBBBBBBBBBB';
+sub post_to { my ($p, $f) = @_; call(space_a => POST => $p, body => $f, headers => { 'Content-Type' => 'application/x-www-form-urlencoded' }) }
+is(post_to($unknown, 'password=valid-pass-1&password_confirmation=valid-pass-1')->code, 404, 'POST to an unknown token: 404');
+is(post_to($unknown, 'password=short&password_confirmation=short')->code, 422, 'validation comes before the token lookup: 422');
+like(post_to($unknown, 'password=' . ('+' x 10) . '&password_confirmation=' . ('+' x 10))->content,
+     qr/The password field is required\./, 'a password of spaces only is missing');
 
 # Earlier links stop working; expired links too.
 A(POST => "/accounts/$id/send_reset_password_email");

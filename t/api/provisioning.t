@@ -8,7 +8,7 @@ use Accounts::Test;
 use XML::LibXML;
 use Digest::SHA qw(sha256_hex);
 
-plan tests => 49;
+plan tests => 50;
 
 reset_db();
 my $H = { 'x-linphone-provisioning' => 'true' };
@@ -129,6 +129,12 @@ ok(!section_named($secs, 'misc'), 'AccountsContactsVcardURL none: no misc');
 ok(!(grep { ($_->[2] // '') ne 'true' } map { @{ $_->[1] } } @$secs), 'overwrite="true" on every entry');
 is(entries(section_named($secs, 'ui'))->{hide_settings}, 1, 'AccountsLinphoneUI hide_settings 1');
 is(entries(section_named($secs, 'auth_info_0'))->{algorithm}, 'MD5', 'reset with AccountsPasswordAlgorithm MD5');
+
+# Control characters cannot appear in XML 1.0: the document stays well-formed.
+sql("UPDATE accounts SET display_name = E'Bad\\x01Name' WHERE id = $id");
+$res = call(space_a => GET => '/api/provisioning/me', headers => { %$H, 'x-api-key' => $key });
+is(entries(section_named(sections_of($res->content), 'proxy_0'))->{reg_identity}, '"Bad Name" <sip:john01@a.test>',
+   'a control character in a value becomes a space');
 
 # ---- /provisioning/me and /provisioning ---------------------------------------------------------
 is(call(space_a => GET => '/api/provisioning/me', headers => { 'x-api-key' => $key })->code, 400, 'me: header rule applies');

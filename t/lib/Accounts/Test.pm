@@ -14,7 +14,7 @@ use Symbol ();
 use Digest::MD5 ();
 use Digest::SHA ();
 
-our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin
+our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin remember_secret
                  space_url db_stop db_start make_account ha1 challenges digest_header
                  digest_call user_key_for);
 
@@ -33,6 +33,26 @@ sub space_url {
     };
 }
 
+# Every secret the suite handles (passwords, keys, tokens) is appended to
+# t/logs/secrets.txt; zzz_secrets.t then checks that none reached the logs.
+my $secrets_file = Apache::Test::vars('serverroot') . '/logs/secrets.txt';
+sub remember_secret {
+    my (@values) = @_;
+    open my $fh, '>>', $secrets_file or return;
+    for my $v (grep { defined && !ref && length >= 8 } @values) {
+        print $fh "$v\n";
+    }
+    close $fh;
+}
+
+my %secret_field = map { $_ => 1 } qw(password old_password password_confirmation
+    account_creation_token api_key token provisioning_token);
+sub _remember_json_secrets {
+    my ($data) = @_;
+    return unless ref $data eq 'HASH';
+    remember_secret(map { $data->{$_} } grep { $secret_field{$_} } keys %$data);
+}
+
 # call(space_a => 'GET', '/api/accounts/me', headers => {...}, body => '...', json => {...})
 sub call {
     my ($space, $method, $path, %opt) = @_;
@@ -44,11 +64,22 @@ sub call {
     if (exists $opt{json}) {
         $req->header('Content-Type' => 'application/json');
         $req->content($json->encode($opt{json}));
+        _remember_json_secrets($opt{json});
     }
     elsif (defined $opt{body}) {
         $req->content($opt{body});
+        remember_secret($1) while $opt{body} =~ /(?:^|&)(?:password|password_confirmation|token)=([^&]+)/g;
     }
-    return $ua->request($req);
+    remember_secret($headers{'x-api-key'}) if $headers{'x-api-key'};
+    my $res = $ua->request($req);
+    if (($res->header('Content-Type') // '') =~ /json/) {
+        my $data = eval { $json->decode($res->content) };
+        _remember_json_secrets($data);
+    }
+    elsif ($path =~ m{/api_key$} && $res->code == 200) {
+        remember_secret($res->content);
+    }
+    return $res;
 }
 
 sub json_of {
@@ -79,7 +110,9 @@ sub reset_db {
 # (exit status, stdout, stderr) of accountsctl with the test database.
 sub accountsctl {
     my (@args) = @_;
-    return _run($ENV{ACCOUNTSCTL}, '--db', $ENV{ACCOUNTS_DB}, @args);
+    my @r = _run($ENV{ACCOUNTSCTL}, '--db', $ENV{ACCOUNTS_DB}, @args);
+    remember_secret(split /\n/, $r[1]) if @args && $args[0] =~ /^(api-key|creation-token|create-admin)$/;
+    return @r;
 }
 
 # Creates an admin with accountsctl; returns its stable API key.
@@ -88,6 +121,7 @@ sub create_admin {
     my ($rc, $out, $err) = accountsctl('create-admin', $username, $domain, @opts);
     die "create-admin failed ($rc): $err" if $rc != 0;
     chomp $out;
+    remember_secret($out, @opts);
     return $out;
 }
 
@@ -109,6 +143,7 @@ sub make_account {
                                $username, $domain, $o{admin} ? 'true' : 'false',
                                $o{blocked} ? 'true' : 'false'));
     my $realm = $o{realm} // $domain;
+    remember_secret(values %{ $o{passwords} || {} });
     for my $alg (grep { exists $o{passwords}{$_} } 'MD5', 'SHA-256', 'CLRTXT') {
         my $pw = $o{passwords}{$alg};
         my $stored = $alg eq 'CLRTXT' ? $pw : ha1($alg, $username, $realm, $pw);
