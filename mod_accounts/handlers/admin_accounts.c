@@ -149,9 +149,7 @@ int handle_admin_create(accounts_request *req)
         return unauthorized_action(req);
     }
     if (result != CREATE_OK) {
-        v = validation_create(r->pool);
-        validation_add(v, "username", "The username has already been taken.");
-        return unprocessable(req, v);
+        return reply_username_taken(req);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "account %s created in %s by admin %s",
                   id, target->domain, req->caller->id);
@@ -266,9 +264,7 @@ int handle_admin_update(accounts_request *req)
     case UPDATE_FULL:
         return unauthorized_action(req);
     case UPDATE_USERNAME_TAKEN:
-        v = validation_create(r->pool);
-        validation_add(v, "username", "The username has already been taken.");
-        return unprocessable(req, v);
+        return reply_username_taken(req);
     case UPDATE_OK:
         break;
     }

@@ -16,6 +16,8 @@ extern const int accounts_routes_count;
 /* replies.c: the account with that id (re-read after a change), or 404. */
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes);
+/* 422 for a username lost to a concurrent creation or rename, or a tombstone. */
+int reply_username_taken(accounts_request *req);
 /* The {id} of the path if it fits a bigint (leading zeros dropped); NULL
  * for a larger number, an id no account has (api.md 1.2). */
 const char *admin_path_id(accounts_request *req);

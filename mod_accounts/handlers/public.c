@@ -60,13 +60,6 @@ static int refuse_token(accounts_request *req, const char *token_hash)
     return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
 }
 
-static int refuse_username(accounts_request *req)
-{
-    validation *v = validation_create(req->r->pool);
-    validation_add(v, "username", "The username has already been taken.");
-    return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
-}
-
 int handle_create_with_token(accounts_request *req)
 {
     request_rec *r = req->r;
@@ -153,7 +146,7 @@ int handle_create_with_token(accounts_request *req)
     case CREATE_TOKEN_REFUSED:
         return refuse_token(req, token_hash);
     case CREATE_USERNAME_TAKEN:
-        return refuse_username(req);
+        return reply_username_taken(req);
     case CREATE_OK:
         break;
     }

@@ -1,5 +1,6 @@
 /* Replies shared by several handlers. */
 #include "handlers.h"
+#include "../validation.h"
 
 #include <string.h>
 
@@ -44,4 +45,12 @@ const char *admin_path_id(accounts_request *req)
         return NULL;
     }
     return id;
+}
+
+int reply_username_taken(accounts_request *req)
+{
+    validation *v = validation_create(req->r->pool);
+
+    validation_add(v, "username", "The username has already been taken.");
+    return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
 }
