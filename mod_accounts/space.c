@@ -547,12 +547,23 @@ apr_array_header_t *space_parse_sections(apr_pool_t *p, const char *text, const 
 {
     apr_array_header_t *sections = apr_array_make(p, 4, sizeof(space_section));
     space_section *current = NULL;
-    char *copy = apr_pstrdup(p, text), *state;
+    char *rest = apr_pstrdup(p, text);
     int n = 0;
 
-    for (char *line = apr_strtok(copy, "\n", &state); line; line = apr_strtok(NULL, "\n", &state)) {
-        char *l = trim(line);
+    /* Line by line, blank ones included, so errors name the real line. */
+    while (rest) {
+        char *line = rest, *nl = strchr(rest, '\n');
+        char *l;
+
+        if (nl) {
+            *nl = '\0';
+            rest = nl + 1;
+        }
+        else {
+            rest = NULL;
+        }
         n++;
+        l = trim(line);
         if (!*l || *l == ';' || *l == '#') {
             continue;
         }

@@ -40,6 +40,9 @@ static int check_header(accounts_request *req)
 static int send_xml(accounts_request *req, const char *xml)
 {
     req->r->status = HTTP_OK;
+    if (apr_table_get(req->r->headers_in, "Origin")) {
+        apr_table_setn(req->r->headers_out, "Access-Control-Allow-Origin", "*");
+    }
     apr_table_setn(req->r->headers_out, "Cache-Control", "no-store");
     ap_set_content_type(req->r, "application/xml");
     ap_set_content_length(req->r, strlen(xml));

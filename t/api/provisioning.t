@@ -8,7 +8,7 @@ use Accounts::Test;
 use XML::LibXML;
 use Digest::SHA qw(sha256_hex);
 
-plan tests => 50;
+plan tests => 51;
 
 reset_db();
 my $H = { 'x-linphone-provisioning' => 'true' };
@@ -142,8 +142,9 @@ $res = call(space_a => GET => '/api/provisioning/me', headers => { %$H, 'x-api-k
 is($res->code, 200, 'me: 200');
 is(entries(section_named(sections_of($res->content), 'auth_info_0'))->{username}, 'john01', "the caller's document");
 is(call(space_a => GET => '/api/provisioning/me', headers => $H)->code, 401, 'me needs authentication');
-$res = call(space_a => GET => '/api/provisioning', headers => $H);
+$res = call(space_a => GET => '/api/provisioning', headers => { %$H, Origin => 'https://app.example' });
 is($res->code, 200, '/provisioning: 200');
+is($res->header('Access-Control-Allow-Origin'), '*', 'CORS header for cross-origin requests');
 is_deeply([ map { $_->[0] } @{ sections_of($res->content) } ], [ 'misc' ], 'only the Space sections');
 
 # ---- /provisioning/auth_token/{t} ---------------------------------------------------------------

@@ -282,6 +282,30 @@ START_TEST(configuration_docs_cover_every_directive)
 }
 END_TEST
 
+START_TEST(provisioning_sections_parse_and_errors_name_the_line)
+{
+    const char *error = NULL;
+    apr_array_header_t *secs = space_parse_sections(
+        test_pool, "; comment\n\n[app]\n key = a = b \n# x\n[proxy_0]\nreg_proxy=<sip:p>\n", &error);
+    space_section *s;
+
+    ck_assert_ptr_nonnull(secs);
+    ck_assert_int_eq(secs->nelts, 2);
+    s = &APR_ARRAY_IDX(secs, 0, space_section);
+    ck_assert_str_eq(s->name, "app");
+    ck_assert_str_eq(APR_ARRAY_IDX(s->entries, 0, space_entry).key, "key");
+    ck_assert_str_eq(APR_ARRAY_IDX(s->entries, 0, space_entry).value, "a = b");
+    s = &APR_ARRAY_IDX(secs, 1, space_section);
+    ck_assert_str_eq(APR_ARRAY_IDX(s->entries, 0, space_entry).value, "<sip:p>");
+
+    ck_assert_ptr_null(space_parse_sections(test_pool, "[a]\n\n\nno equals sign\n", &error));
+    ck_assert_str_eq(error, "line 4: expected key = value inside a [section]");
+    ck_assert_ptr_null(space_parse_sections(test_pool, "key = outside\n", &error));
+    ck_assert_ptr_null(space_parse_sections(test_pool, "\n[unclosed\n", &error));
+    ck_assert_str_eq(error, "line 2: a section header is [name]");
+}
+END_TEST
+
 Suite *space_suite(void)
 {
     Suite *s = suite_create("space");
@@ -299,6 +323,7 @@ Suite *space_suite(void)
     tcase_add_test(tc, registry_refuses_two_different_definitions_of_one_domain);
     tcase_add_test(tc, reference_config_documents_exactly_the_directive_table);
     tcase_add_test(tc, configuration_docs_cover_every_directive);
+    tcase_add_test(tc, provisioning_sections_parse_and_errors_name_the_line);
     suite_add_tcase(s, tc);
     return s;
 }
