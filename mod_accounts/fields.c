@@ -203,6 +203,11 @@ static size_t code_points(const char *s, size_t len)
     return n;
 }
 
+size_t fields_code_points(const char *s)
+{
+    return code_points(s, strlen(s));
+}
+
 static size_t string_code_points(json_object *str)
 {
     return code_points(json_object_get_string(str), (size_t)json_object_get_string_len(str));

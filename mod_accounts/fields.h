@@ -36,6 +36,9 @@ int fields_present(json_object *params, const char *field);         /* key exist
 const char *fields_string(json_object *params, const char *field);  /* string value, else NULL */
 int fields_true(json_object *params, const char *field);            /* applied boolean: true, 1, "1" -> 1; else 0 */
 
+/* Length of UTF-8 text in Unicode code points (how every min/max counts). */
+size_t fields_code_points(const char *s);
+
 /* Rules, each adding its failures for its field to v in rule order (4.x):
  * 'required' failing stops that field's other rules; rules other than required are skipped for
  * absent fields and for null values of nullable fields. 'required' fails, as Laravel's does, on

@@ -1,5 +1,6 @@
 #include "provisioning.h"
 #include "crypto.h"
+#include "markup.h"
 
 #include <string.h>
 
@@ -36,47 +37,6 @@ static void entry(document *doc, space_section *s, const char *key, const char *
     (void)doc;
     e->key = key;
     e->value = value;
-}
-
-/* XML text and attribute escaping (api.md 6.4: everything is escaped).
- * Control characters other than tab and newlines cannot appear in XML 1.0
- * at all, even escaped: they become spaces. */
-static const char *xml_escape(apr_pool_t *p, const char *s)
-{
-    size_t extra = 0;
-    char *out, *o;
-
-    for (const char *c = s; *c; c++) {
-        if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') {
-            char *clean = apr_pstrdup(p, s);
-            for (char *d = clean; *d; d++) {
-                if ((unsigned char)*d < 0x20 && *d != '\t' && *d != '\n' && *d != '\r') {
-                    *d = ' ';
-                }
-            }
-            return xml_escape(p, clean);
-        }
-    }
-    for (const char *c = s; *c; c++) {
-        extra += *c == '&' ? 4 : (*c == '<' || *c == '>') ? 3 : (*c == '"' || *c == '\'') ? 5 : 0;
-    }
-    if (!extra) {
-        return s;
-    }
-    o = out = apr_palloc(p, strlen(s) + extra + 1);
-    for (const char *c = s; *c; c++) {
-        const char *rep = *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
-                        : *c == '"' ? "&quot;" : *c == '\'' ? "&apos;" : NULL;
-        if (rep) {
-            memcpy(o, rep, strlen(rep));
-            o += strlen(rep);
-        }
-        else {
-            *o++ = *c;
-        }
-    }
-    *o = '\0';
-    return out;
 }
 
 static void add_account_sections(document *doc, const provisioning_account *a)
@@ -151,12 +111,12 @@ const char *provisioning_document(apr_pool_t *p, const accounts_space *request_s
     for (int i = 0; i < doc.sections->nelts; i++) {
         const space_section *s = &APR_ARRAY_IDX(doc.sections, i, space_section);
         *(const char **)apr_array_push(out) =
-            apr_psprintf(p, "  <section name=\"%s\">\n", xml_escape(p, s->name));
+            apr_psprintf(p, "  <section name=\"%s\">\n", markup_escape(p, s->name));
         for (int e = 0; e < s->entries->nelts; e++) {
             const space_entry *en = &APR_ARRAY_IDX(s->entries, e, space_entry);
             *(const char **)apr_array_push(out) =
-                apr_psprintf(p, "    <entry name=\"%s\"%s>%s</entry>\n", xml_escape(p, en->key),
-                             overwrite, xml_escape(p, en->value));
+                apr_psprintf(p, "    <entry name=\"%s\"%s>%s</entry>\n", markup_escape(p, en->key),
+                             overwrite, markup_escape(p, en->value));
         }
         *(const char **)apr_array_push(out) = "  </section>\n";
     }

@@ -77,11 +77,7 @@ int handle_admin_create(accounts_request *req)
     const char *username, *algorithm, *id;
     long count;
 
-    if (!req->params) {
-        req->params = json_pool_object(r->pool);
-    }
-    params = req->params;
-    fields_normalize(params);
+    params = handler_params(req);
     /* The target Space comes first: a super admin's unknown domain or a
      * full Space is a 403 before any validation (5.10 outcome 2). */
     if (is_super(req) && fields_present(params, "domain")) {
@@ -178,11 +174,7 @@ int handle_admin_update(accounts_request *req)
     store_status s;
     int super = is_super(req);
 
-    if (!req->params) {
-        req->params = json_pool_object(r->pool);
-    }
-    params = req->params;
-    fields_normalize(params);
+    params = handler_params(req);
     if (id) {
         s = store_account_head(req->db, id, &old_username, &old_domain);
         if (s == STORE_ERROR) {

@@ -16,6 +16,9 @@ extern const int accounts_routes_count;
 /* replies.c: the account with that id (re-read after a change), or 404. */
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes);
+/* The request's parameters, normalised (api.md 1.3); an empty object when
+ * the request had none. */
+json_object *handler_params(accounts_request *req);
 /* 422 for a username lost to a concurrent creation or rename, or a tombstone. */
 int reply_username_taken(accounts_request *req);
 /* The {id} of the path if it fits a bigint (leading zeros dropped); NULL

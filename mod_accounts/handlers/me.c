@@ -84,10 +84,7 @@ int handle_me_password(accounts_request *req)
     const char *algorithm, *old_password;
     int had_password;
 
-    if (!req->params) {
-        req->params = json_pool_object(r->pool);
-    }
-    fields_normalize(req->params);
+    handler_params(req);
     fields_check_algorithm(v, req->params);
     fields_check_password(v, req->params, 0);
     if (validation_failed(v)) {

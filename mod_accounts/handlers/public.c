@@ -85,10 +85,7 @@ int handle_create_with_token(accounts_request *req)
             return refuse_full(req);
         }
     }
-    if (!req->params) {
-        req->params = json_pool_object(r->pool);
-    }
-    fields_normalize(req->params);
+    handler_params(req);
     username = fields_string(req->params, "username");
     token = fields_string(req->params, TOKEN_FIELD);
     if (store_field_lookups(db, space->domain, NULL, username,

@@ -1,5 +1,7 @@
 /* Replies shared by several handlers. */
 #include "handlers.h"
+#include "../fields.h"
+#include "../json.h"
 #include "../validation.h"
 
 #include <string.h>
@@ -53,4 +55,13 @@ int reply_username_taken(accounts_request *req)
 
     validation_add(v, "username", "The username has already been taken.");
     return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
+}
+
+json_object *handler_params(accounts_request *req)
+{
+    if (!req->params) {
+        req->params = json_pool_object(req->r->pool);
+    }
+    fields_normalize(req->params);
+    return req->params;
 }

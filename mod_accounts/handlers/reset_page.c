@@ -4,6 +4,7 @@
 #include "../crypto.h"
 #include "../fields.h"
 #include "../json.h"
+#include "../markup.h"
 #include "../module.h"
 
 #include <string.h>
@@ -15,49 +16,19 @@ APLOG_USE_MODULE(accounts);
 
 #define MIN_PASSWORD 8
 
-/* Characters (Unicode code points) of UTF-8 text. */
-static size_t code_points(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++) {
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    }
-    return n;
-}
-
-static const char *html_escape(apr_pool_t *p, const char *s)
-{
-    const char *rep;
-    char *out = apr_palloc(p, 6 * strlen(s) + 1), *o = out;
-
-    for (; *s; s++) {
-        rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-            : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-        if (rep) {
-            memcpy(o, rep, strlen(rep));
-            o += strlen(rep);
-        }
-        else {
-            *o++ = *s;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 static int send_page(accounts_request *req, int status, const char *title, const char *content)
 {
     request_rec *r = req->r;
     const char *html = apr_pstrcat(r->pool,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>", html_escape(r->pool, title), "</title>\n"
+        "<title>", markup_escape(r->pool, title), "</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;"
         "line-height:1.5;color:#1d1d1f}label{display:block;margin-top:1rem;font-weight:600}"
         "input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;margin-top:.25rem}"
         "button{margin-top:1.5rem;padding:.7rem 1.2rem;font-size:1rem}"
         ".errors{color:#a40000;border:1px solid #a40000;padding:.5rem 1rem}</style>\n"
-        "</head>\n<body>\n<main>\n<h1>", html_escape(r->pool, title), "</h1>\n", content,
+        "</head>\n<body>\n<main>\n<h1>", markup_escape(r->pool, title), "</h1>\n", content,
         "</main>\n</body>\n</html>\n", NULL);
 
     r->status = status;
@@ -82,16 +53,16 @@ static int send_form(accounts_request *req, int status, const reset_token_info *
     if (errors && errors->nelts) {
         list = "<ul class=\"errors\" role=\"alert\">\n";
         for (int i = 0; i < errors->nelts; i++) {
-            list = apr_pstrcat(p, list, "<li>", html_escape(p, APR_ARRAY_IDX(errors, i, const char *)),
+            list = apr_pstrcat(p, list, "<li>", markup_escape(p, APR_ARRAY_IDX(errors, i, const char *)),
                                "</li>\n", NULL);
         }
         list = apr_pstrcat(p, list, "</ul>\n", NULL);
     }
     return send_page(req, status, "Reset your password", apr_pstrcat(p,
-        "<p>Choose a new password for <strong>", html_escape(p, t->username), "@",
-        html_escape(p, t->domain), "</strong>.</p>\n", list,
+        "<p>Choose a new password for <strong>", markup_escape(p, t->username), "@",
+        markup_escape(p, t->domain), "</strong>.</p>\n", list,
         "<form method=\"POST\">\n"
-        "<input type=\"hidden\" name=\"token\" value=\"", html_escape(p, token), "\">\n"
+        "<input type=\"hidden\" name=\"token\" value=\"", markup_escape(p, token), "\">\n"
         "<label for=\"password\">New password</label>\n"
         "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" "
         "minlength=\"8\" required>\n"
@@ -177,10 +148,7 @@ int handle_reset_page_submit(accounts_request *req)
     reset_token_info t;
     int usable, found, done = 0, rc;
 
-    if (!req->params) {
-        req->params = json_pool_object(r->pool);
-    }
-    fields_normalize(req->params);
+    handler_params(req);
     password = fields_string(req->params, "password");
     confirmation = fields_string(req->params, "password_confirmation");
     sent_token = fields_string(req->params, "token");
@@ -190,7 +158,7 @@ int handle_reset_page_submit(accounts_request *req)
         *(const char **)apr_array_push(errors) = "The password field is required.";
     }
     else {
-        if (code_points(password) < MIN_PASSWORD) {
+        if (fields_code_points(password) < MIN_PASSWORD) {
             *(const char **)apr_array_push(errors) = "The password must be at least 8 characters.";
         }
         if (!confirmation || strcmp(password, confirmation) != 0) {
