@@ -44,6 +44,32 @@ void account_from_row(apr_pool_t *p, store *st, apr_dbd_row_t *row, account *out
     out->phone_change_json = copy_column(p, st, row, ACCOUNT_COL_PHONE_CHANGE);
 }
 
+void account_from_new(apr_pool_t *p, const store_new_account *n, const char *id,
+                      const char *created_at, account *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = id;
+    out->username = n->username;
+    out->domain = n->domain;
+    out->email = n->email;
+    out->activated = n->activated;
+    out->ip_address = n->ip_address;
+    out->user_agent = n->user_agent;
+    out->created_at = created_at;
+    out->updated_at = created_at;
+    out->display_name = n->display_name;
+    out->dtmf_protocol = n->dtmf_protocol;
+    out->admin = n->admin;
+    out->phone = n->phone;
+    out->provisioning_token = n->provisioning_token;
+    out->provisioning_token_created_at = created_at;
+    /* As the database aggregates them: algorithms in a JSON array, the
+     * dictionary as the object that was stored (or an empty one). */
+    out->passwords_json = n->password_hash
+                              ? apr_pstrcat(p, "[\"", n->algorithm, "\"]", NULL) : "[]";
+    out->dictionary_json = n->dictionary_json ? n->dictionary_json : "{}";
+}
+
 /* Parses JSON text the database built; NULL text or bad JSON gives NULL. */
 static json_object *parse_db_json(const char *text)
 {

@@ -45,6 +45,12 @@ typedef enum {
 /* Reads the ACCOUNT_COL_* columns of a row (copied into p). */
 void account_from_row(apr_pool_t *p, store *st, apr_dbd_row_t *row, account *out);
 
+/* The Account just created from n (id and created_at as accounts_create
+ * returned them): what a read of the new row would give, without the
+ * read. No change code yet, the provisioning token minted with it. */
+void account_from_new(apr_pool_t *p, const store_new_account *n, const char *id,
+                      const char *created_at, account *out);
+
 /* The Account JSON object (a pool-owned root). space is the account's own
  * Space (its realm and provisioning-token expiry), NULL when its domain has
  * no configured Space. with_codes shows the change codes' "code". */

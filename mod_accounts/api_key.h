@@ -10,6 +10,10 @@
 /* Length of a user API key. */
 #define API_KEY_LENGTH 40
 
+/* The longest x-api-key header or cookie value looked up; longer values
+ * are refused unread (a 401 like any unknown key). */
+#define API_KEY_MAX_PRESENTED 255
+
 /* 1 when a stored key may be used by this request:
  * - bound_ip: the IP the key is bound to, NULL for any;
  * - user_key: made by /accounts/me/api_key* (expiry from the Space) or

@@ -54,6 +54,13 @@ static int authenticate_api_key(accounts_request *req, const char *key)
     long long idle;
     store_status s;
 
+    /* Keys are API_KEY_LENGTH characters: a much longer header or cookie
+     * value is refused before it is hashed or looked up. */
+    if (strlen(key) > API_KEY_MAX_PRESENTED) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "x-api-key of %" APR_SIZE_T_FMT
+                      " bytes refused unread (limit %d)", strlen(key), API_KEY_MAX_PRESENTED);
+        return refuse_api_key(req);
+    }
     if (!db) {
         return accounts_send_unavailable(req);
     }
@@ -155,17 +162,12 @@ static json_object *password_for(const digest_subject *who, const char *algorith
     return clear;
 }
 
-static int find_subject(accounts_request *req, const char *username, const char *domain,
-                        digest_subject *who)
+/* who, from a row of one of the digest subject statements (s its status). */
+static int subject_from_row(accounts_request *req, store_status s, apr_dbd_row_t *row,
+                            digest_subject *who)
 {
     request_rec *r = req->r;
-    apr_dbd_row_t *row;
-    store_status s;
 
-    if (!accounts_db(req)) {
-        return accounts_send_unavailable(req);
-    }
-    s = store_account_by_sip(req->db, username, domain, &row);
     if (s == STORE_ERROR) {
         return accounts_send_unavailable(req);
     }
@@ -184,12 +186,74 @@ static int find_subject(accounts_request *req, const char *username, const char 
     return ACCOUNTS_CONTINUE;
 }
 
+/* No Authorization: the account and, when it has a password, a fresh
+ * nonce stored with it, in one round trip; then the 401 challenge. */
+static int first_challenge(accounts_request *req, const char *username, const char *domain)
+{
+    const char *nonce = crypto_random_hex(req->r->pool, DIGEST_NONCE_BYTES);
+    digest_subject who;
+    apr_dbd_row_t *row = NULL;
+    store_status s;
+    int rc;
+
+    if (!nonce) {
+        return accounts_send_unavailable(req);
+    }
+    s = store_digest_challenge(req->db, username, domain, nonce, &row);
+    if ((rc = subject_from_row(req, s, row, &who)) != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
+    /* The statement stored the nonce exactly when there is a password. */
+    if (json_object_array_length(who.passwords) > 0) {
+        add_challenges(req, &who, nonce);
+    }
+    return accounts_send_text(req, HTTP_UNAUTHORIZED, "Unauthenticated request");
+}
+
+/* The account of a signed request and the state of its nonce (step 3 of
+ * api.md 2.3). The usual case, a nonce whose nc grows, is one round trip;
+ * the others ask store_nonce_advance what went wrong. */
+static int subject_and_nonce(accounts_request *req, const char *username, const char *domain,
+                             const digest_credentials *creds, int parsed, long max_age,
+                             digest_subject *who, nonce_state *nonce)
+{
+    long long nc = parsed && creds->nc ? digest_parse_nc(creds->nc) : -1;
+    apr_dbd_row_t *row = NULL;
+    store_status s;
+    int advanced = 0, rc;
+
+    if (parsed && nc >= 0) {
+        s = store_digest_advance(req->db, username, domain, creds->nonce, nc, max_age, &row,
+                                 &advanced);
+    }
+    else {
+        s = store_account_by_sip(req->db, username, domain, &row);
+    }
+    if ((rc = subject_from_row(req, s, row, who)) != ACCOUNTS_CONTINUE) {
+        return rc;
+    }
+    if (!parsed) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, "unparsable digest Authorization header");
+        return challenge(req, who, "Nonce invalid");
+    }
+    if (advanced) {
+        *nonce = NONCE_ADVANCED;
+        return ACCOUNTS_CONTINUE;
+    }
+    if (store_nonce_advance(req->db, who->account->id, creds->nonce, nc, max_age,
+                            nonce) != STORE_OK) {
+        return accounts_send_unavailable(req);
+    }
+    return ACCOUNTS_CONTINUE;
+}
+
 static int authenticate_digest(accounts_request *req)
 {
     request_rec *r = req->r;
     const char *from = apr_table_get(r->headers_in, "From");
     const char *header = apr_table_get(r->headers_in, "Authorization");
     const char *username, *domain, *raw_path, *query;
+    const accounts_space *own;
     digest_credentials creds;
     digest_subject who;
     validation *v;
@@ -197,8 +261,7 @@ static int authenticate_digest(accounts_request *req)
     digest_algorithm alg;
     nonce_state nonce;
     const char *ha1, *expected;
-    long max_age;
-    int rc;
+    int parsed, rc;
 
     if (!from || !*from) {
         return accounts_send_text(req, HTTP_UNAUTHORIZED,
@@ -207,21 +270,20 @@ static int authenticate_digest(accounts_request *req)
     if (!digest_parse_from(r->pool, from, &username, &domain)) {
         return accounts_send_text(req, HTTP_UNAUTHORIZED, "Invalid SIP address");
     }
-    if ((rc = find_subject(req, username, domain, &who)) != ACCOUNTS_CONTINUE) {
-        return rc;
+    if (!accounts_db(req)) {
+        return accounts_send_unavailable(req);
     }
     if (!header) {
-        return challenge(req, &who, "Unauthenticated request");
+        return first_challenge(req, username, domain);
     }
-    if (!digest_parse_authorization(r->pool, header, &creds) || !creds.nonce) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "unparsable digest Authorization header");
-        return challenge(req, &who, "Nonce invalid");
-    }
-    max_age = who.space ? who.space->nonce_max_age : req->space->nonce_max_age;
-    if (store_nonce_advance(req->db, who.account->id, creds.nonce,
-                            creds.nc ? digest_parse_nc(creds.nc) : -1, max_age,
-                            &nonce) != STORE_OK) {
-        return accounts_send_unavailable(req);
+    parsed = digest_parse_authorization(r->pool, header, &creds) && creds.nonce;
+    /* The account's own Space (its domain is the From domain, compared
+     * case-insensitively) sets how long its nonces live. */
+    own = space_registry_find(req->registry, domain);
+    rc = subject_and_nonce(req, username, domain, &creds, parsed,
+                           own ? own->nonce_max_age : req->space->nonce_max_age, &who, &nonce);
+    if (rc != ACCOUNTS_CONTINUE) {
+        return rc;
     }
     if (nonce == NONCE_UNKNOWN) {
         return challenge(req, &who, "Nonce invalid");

@@ -54,7 +54,8 @@ int digest_parse_authorization(apr_pool_t *p, const char *header, digest_credent
     const char *s;
 
     memset(out, 0, sizeof(*out));
-    if (!header || strncasecmp(header, "Digest", 6) != 0
+    if (!header || strlen(header) > DIGEST_MAX_AUTHORIZATION
+        || strncasecmp(header, "Digest", 6) != 0
         || (header[6] != ' ' && header[6] != '\t')) {
         return 0;
     }
@@ -80,21 +81,26 @@ int digest_parse_authorization(apr_pool_t *p, const char *header, digest_credent
         }
         s = skip_ows(s + 1);
         if (*s == '"') {
-            char *o = value = apr_palloc(p, strlen(s) + 1);
-            for (s++; *s && *s != '"'; s++) {
+            /* The closing quote first, so the copy is the value's size:
+             * sized by the rest of the header, a list of short values
+             * cost memory quadratic in its length. */
+            const char *end = s + 1;
+            char *o;
+            while (*end && *end != '"') {
+                end += end[0] == '\\' && end[1] ? 2 : 1;
+            }
+            if (*end != '"') {
+                return 0;           /* unbalanced quote, or a final backslash */
+            }
+            o = value = apr_palloc(p, (apr_size_t)(end - s));
+            for (s++; s < end; s++) {
                 if (*s == '\\') {
-                    if (!s[1]) {
-                        return 0;
-                    }
                     s++;
                 }
                 *o++ = *s;
             }
-            if (*s != '"') {
-                return 0;           /* unbalanced quote */
-            }
             *o = '\0';
-            s++;
+            s = end + 1;
         }
         else {
             const char *v = s;
@@ -155,7 +161,7 @@ int digest_parse_from(apr_pool_t *p, const char *from, const char **username,
     char *decoded;
     size_t scheme, hostlen;
 
-    if (!from) {
+    if (!from || strlen(from) > DIGEST_MAX_FROM) {
         return 0;
     }
     semi = strchr(from, ';');

@@ -15,6 +15,13 @@
 /* A digest nonce: 32 random bytes as 64 lowercase hex characters. */
 #define DIGEST_NONCE_BYTES 32
 
+/* The longest headers the parsers read (bytes); longer ones are refused
+ * unparsed, whatever Apache's LimitRequestFieldSize allows. A real
+ * Authorization is a few hundred bytes; a From is a bare SIP URI (username
+ * and domain are 64 characters at most) plus URI parameters such as ;tag=. */
+#define DIGEST_MAX_AUTHORIZATION 4096
+#define DIGEST_MAX_FROM 1024
+
 typedef struct {
     const char *username;
     const char *realm;
@@ -30,11 +37,13 @@ typedef struct {
 
 /* Parses "Digest name=value, ..." (names case-insensitive, values quoted
  * with \ escapes or tokens; unknown names ignored). 0 when the scheme is
- * not Digest or the list does not parse. */
+ * not Digest, the list does not parse, or the header is longer than
+ * DIGEST_MAX_AUTHORIZATION. */
 int digest_parse_authorization(apr_pool_t *p, const char *header, digest_credentials *out);
 
 /* The From header as a bare SIP URI: cut at the first ';', percent-decoded,
- * sip:/sips: user@host[:port]. 0 when it is anything else. */
+ * sip:/sips: user@host[:port]. 0 when it is anything else, or longer than
+ * DIGEST_MAX_FROM. */
 int digest_parse_from(apr_pool_t *p, const char *from, const char **username,
                       const char **domain);
 

@@ -1,9 +1,11 @@
 #include "json.h"
+#include "fields.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 static apr_status_t json_put(void *obj)
@@ -36,26 +38,170 @@ const char *json_pool_serialize(apr_pool_t *p, json_object *obj)
                               obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* JSON's whitespace (RFC 8259: no \f, no \v, no NUL). */
+static int json_whitespace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* What may stand outside strings in JSON, numbers aside: whitespace,
+ * punctuation and the letters of true, false and null. */
+static int json_outside_string(unsigned char c)
+{
+    return json_whitespace((char)c) || (c && strchr("{}[],:truefalsn", c));
+}
+
+static apr_size_t json_digits(const char *s, apr_size_t len)
+{
+    apr_size_t n = 0;
+
+    while (n < len && s[n] >= '0' && s[n] <= '9') {
+        n++;
+    }
+    return n;
+}
+
+/* The length of the JSON number at s (RFC 8259: -? int frac? exp?), 0 when
+ * what starts there is not one. json-c also takes "1.", "-01" and "1.e5". */
+static apr_size_t json_number(const char *s, apr_size_t len)
+{
+    apr_size_t i = s[0] == '-' ? 1 : 0, n;
+
+    if (i < len && s[i] == '0') {
+        i++;
+    }
+    else if ((n = json_digits(s + i, len - i)) > 0) {
+        i += n;
+    }
+    else {
+        return 0;
+    }
+    if (i < len && s[i] == '.') {
+        if ((n = json_digits(s + i + 1, len - i - 1)) == 0) {
+            return 0;
+        }
+        i += 1 + n;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) {
+            i++;
+        }
+        if ((n = json_digits(s + i, len - i)) == 0) {
+            return 0;
+        }
+        i += n;
+    }
+    /* A digit, point or sign right after the number: "01", "1.2.3", "1-2". */
+    if (i < len && strchr("0123456789.+-eE", s[i])) {
+        return 0;
+    }
+    return i;
+}
+
+/* The UTF-16 unit of the \uXXXX escape at s, -1 when s holds none. */
+static long json_u_escape(const char *s, apr_size_t len)
+{
+    char hex[5];
+
+    if (len < 6 || s[0] != '\\' || s[1] != 'u') {
+        return -1;
+    }
+    for (int k = 0; k < 4; k++) {
+        if (!apr_isxdigit(s[2 + k])) {
+            return -1;
+        }
+        hex[k] = s[2 + k];
+    }
+    hex[4] = '\0';
+    return strtol(hex, NULL, 16);
+}
+
+/* The length of the escape at s (at its backslash): 12 for a surrogate
+ * pair, 0 for a lone surrogate, which json-c would silently turn into
+ * U+FFFD; otherwise 2 (the escaped character), json-c checking the rest. */
+static apr_size_t json_escape(const char *s, apr_size_t len)
+{
+    long unit = json_u_escape(s, len), low;
+
+    if (unit < 0xD800 || unit > 0xDFFF) {
+        return 2;
+    }
+    low = unit <= 0xDBFF ? json_u_escape(s + 6, len - 6) : -1;
+    return low >= 0xDC00 && low <= 0xDFFF ? 12 : 0;
+}
+
+/* json-c's strict mode still takes what RFC 8259 forbids: raw control
+ * characters in strings, single-quoted keys, NaN and Infinity, sloppy
+ * numbers, lone UTF-16 surrogates (stored as U+FFFD); and its UTF-8 check
+ * passes overlong forms, surrogates and code points past U+10FFFF, which
+ * PostgreSQL then refuses (a 503 instead of a 400). One pass over the text
+ * refuses them first, with PHP's reasons; json-c checks the grammar. */
+static const char *json_text_error(const char *text, apr_size_t len)
+{
+    int in_string = 0;
+
+    if (!fields_utf8_valid(text, len)) {
+        return "Malformed UTF-8 characters, possibly incorrectly encoded";
+    }
+    for (apr_size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (in_string) {
+            if (c == '\\') {
+                apr_size_t n = json_escape(text + i, len - i);
+                if (n == 0) {
+                    return "Single unpaired UTF-16 surrogate in unicode escape";
+                }
+                i += n - 1;
+            }
+            else if (c == '"') {
+                in_string = 0;
+            }
+            else if (c < 0x20) {
+                return "Control character error, possibly incorrectly encoded";
+            }
+        }
+        else if (c == '"') {
+            in_string = 1;
+        }
+        else if (c == '-' || (c >= '0' && c <= '9')) {
+            apr_size_t n = json_number(text + i, len - i);
+            if (n == 0) {
+                return "Syntax error";
+            }
+            i += n - 1;
+        }
+        else if (!json_outside_string(c)) {
+            return "Syntax error";
+        }
+    }
+    return NULL;
+}
+
 json_object *json_pool_parse(apr_pool_t *p, const char *text, apr_size_t len,
                              int max_depth, const char **error)
 {
-    json_tokener *tok = json_tokener_new_ex(max_depth);
+    json_tokener *tok;
     json_object *obj;
     enum json_tokener_error jerr;
 
+    if ((*error = json_text_error(text, len)) != NULL) {
+        return NULL;
+    }
+    tok = json_tokener_new_ex(max_depth);
     if (!tok) {
         *error = "out of memory";
         return NULL;
     }
-    /* Strict mode refuses what JSON forbids; the UTF-8 check refuses
-     * malformed byte sequences in strings. */
+    /* Strict mode refuses the rest of what JSON forbids (trailing commas,
+     * leading zeros...); the UTF-8 check is redundant after the scan. */
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     obj = json_tokener_parse_ex(tok, text, (int)len);
     jerr = json_tokener_get_error(tok);
     if (jerr == json_tokener_success && json_tokener_get_parse_end(tok) < len) {
         /* Only whitespace may follow the value. */
         for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
-            if (!strchr(" \t\r\n", text[i])) {
+            if (!json_whitespace(text[i])) {
                 json_object_put(obj);
                 json_tokener_free(tok);
                 *error = "Syntax error";

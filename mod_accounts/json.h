@@ -18,7 +18,9 @@ json_object *json_pool_array(apr_pool_t *p);
 /* Compact serialisation, copied into the pool. */
 const char *json_pool_serialize(apr_pool_t *p, json_object *obj);
 
-/* Parses text into a pool-owned value; NULL (and *error set) on failure. */
+/* Parses text (len bytes) into a pool-owned value; NULL and *error set
+ * (PHP's json_decode reasons where they exist, e.g. "Syntax error") unless
+ * it is RFC 8259 JSON in well-formed UTF-8 nested at most max_depth deep. */
 json_object *json_pool_parse(apr_pool_t *p, const char *text, apr_size_t len,
                              int max_depth, const char **error);
 

@@ -276,6 +276,32 @@ static const char *raw_path(request_rec *r)
     return r->parsed_uri.path ? r->parsed_uri.path : r->uri;
 }
 
+#if AP_MODULE_MAGIC_AT_LEAST(20120211, 109)
+/* Apache percent-decodes the request path in place before the handler runs,
+ * and answers some escapes itself with an HTML 404 (%2F without
+ * AllowEncodedSlashes, %00). The router decodes each path segment once on
+ * its own (api.md 1.2), so below a <Location> whose handler is ours the path
+ * is left as received, already normalised by Apache (dot segments, merged
+ * slashes, unreserved characters decoded; a malformed escape such as %zz
+ * was refused there, with Apache's 400): "%2531" stays the id "%31" instead
+ * of becoming 1 by a second decoding, and those escapes get the module's
+ * JSON 404. The <Location> walk has just run: per_dir_config has its handler. */
+static int accounts_pre_translate_name(request_rec *r)
+{
+    core_dir_config *d = ap_get_core_module_config(r->per_dir_config);
+    const char *handler, *err = NULL;
+
+    if (!d || !d->expr_handler) {
+        return DECLINED;
+    }
+    handler = ap_expr_str_exec(r, d->expr_handler, &err);
+    if (!handler || strcasecmp(handler, "accounts") != 0) {
+        return DECLINED;
+    }
+    return DONE;   /* DONE: Apache skips its own decoding of the path */
+}
+#endif
+
 /* The path below the mount point, raw (still percent-encoded). */
 static const char *relative_path(request_rec *r, const char *base)
 {
@@ -341,6 +367,9 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(accounts_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_test_config(accounts_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(accounts_handler, NULL, NULL, APR_HOOK_MIDDLE);
+#if AP_MODULE_MAGIC_AT_LEAST(20120211, 109)
+    ap_hook_pre_translate_name(accounts_pre_translate_name, NULL, NULL, APR_HOOK_MIDDLE);
+#endif
 }
 
 AP_DECLARE_MODULE(accounts) = {

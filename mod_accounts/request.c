@@ -1,4 +1,5 @@
 #include "request.h"
+#include "fields.h"
 #include "json.h"
 #include "module.h"
 
@@ -39,6 +40,10 @@ store *accounts_db(accounts_request *req)
     req->db->prepared = dbd->prepared;
     req->db->log = log_store_error;
     req->db->log_baton = req->r;
+    if (store_session_ready(req->db) != STORE_OK) {
+        req->db = NULL;
+        return NULL;
+    }
     return req->db;
 }
 
@@ -148,35 +153,30 @@ static int read_body(request_rec *r, char **out, apr_size_t *outlen)
 }
 
 /* PostgreSQL text cannot hold U+0000: a string carrying it is refused like
- * malformed JSON. */
-static int has_nul_string(json_object *v)
+ * malformed JSON. The JSON text is scanned for the \u0000 escape (the only
+ * way valid JSON carries it) rather than the parsed values, because json-c
+ * keeps object keys as C strings: "a\u0000b" as a key would silently become
+ * "a". The text parsed, so a backslash is always inside a string, where
+ * "\\" is one escaped backslash that starts no escape. */
+static int has_nul_escape(const char *text, apr_size_t len)
 {
-    switch (json_object_get_type(v)) {
-    case json_type_string:
-        return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
-    case json_type_array:
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            if (has_nul_string(json_object_array_get_idx(v, i))) {
-                return 1;
-            }
+    for (apr_size_t i = 0; i < len; i++) {
+        if (text[i] != '\\') {
+            continue;
         }
-        return 0;
-    case json_type_object: {
-        json_object_object_foreach(v, key, val) {
-            (void)key;
-            if (has_nul_string(val)) {
-                return 1;
-            }
+        if (i + 5 < len && strncmp(text + i + 1, "u0000", 5) == 0) {
+            return 1;
         }
-        return 0;
+        i++;   /* the escaped character */
     }
-    default:
-        return 0;
-    }
+    return 0;
 }
 
-/* application/x-www-form-urlencoded -> object of strings. */
-static json_object *parse_form(apr_pool_t *p, char *body)
+/* application/x-www-form-urlencoded -> object of strings; NULL with *error
+ * when a name or value decodes to a NUL byte or to invalid UTF-8, which no
+ * field accepts and PostgreSQL text cannot store (the form counterpart of
+ * api.md 1.3's invalid JSON). A pair with a malformed escape is ignored. */
+static json_object *parse_form(apr_pool_t *p, char *body, const char **error)
 {
     json_object *obj = json_pool_object(p);
     char *state;
@@ -185,13 +185,26 @@ static json_object *parse_form(apr_pool_t *p, char *body)
          pair = apr_strtok(NULL, "&", &state)) {
         char *eq = strchr(pair, '=');
         char *value = eq ? eq + 1 : "";
+        int rc_name, rc_value;
         if (eq) {
             *eq = '\0';
         }
         for (char *c = pair; *c; c++) if (*c == '+') *c = ' ';
         for (char *c = value; *c; c++) if (*c == '+') *c = ' ';
-        if (ap_unescape_urlencoded(pair) != OK || ap_unescape_urlencoded(value) != OK) {
+        rc_name = ap_unescape_urlencoded(pair);
+        rc_value = ap_unescape_urlencoded(value);
+        /* Apache refuses %00 with HTTP_NOT_FOUND (a malformed escape,
+         * HTTP_BAD_REQUEST, wins when both occur: the pair is ignored). */
+        if (rc_name == HTTP_NOT_FOUND || rc_value == HTTP_NOT_FOUND) {
+            *error = "a value contains a NUL character";
+            return NULL;
+        }
+        if (rc_name != OK || rc_value != OK) {
             continue;
+        }
+        if (!fields_utf8_valid(pair, strlen(pair)) || !fields_utf8_valid(value, strlen(value))) {
+            *error = "Malformed UTF-8 characters, possibly incorrectly encoded";
+            return NULL;
         }
         json_object_object_add(obj, pair, json_object_new_string(value));
     }
@@ -223,11 +236,16 @@ int accounts_read_params(accounts_request *req)
         return ACCOUNTS_CONTINUE;   /* no parameters */
     }
     if (is_form) {
-        req->params = parse_form(r->pool, body);
+        req->params = parse_form(r->pool, body, &error);
+        if (!req->params) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "invalid form body: %s", error);
+            return accounts_send_message(req, HTTP_BAD_REQUEST,
+                                         apr_pstrcat(r->pool, "Invalid form data: ", error, NULL));
+        }
         return ACCOUNTS_CONTINUE;
     }
     parsed = json_pool_parse(r->pool, body, len, ACCOUNTS_MAX_JSON_DEPTH, &error);
-    if (parsed && has_nul_string(parsed)) {
+    if (parsed && has_nul_escape(body, len)) {
         parsed = NULL;
         error = "a string contains a NUL character";
     }

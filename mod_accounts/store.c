@@ -8,23 +8,33 @@
 /* The Account object's columns; every account SELECT starts with them
  * (see ACCOUNT_COL_*). Sub-objects come as JSON text built by PostgreSQL,
  * so one round trip yields the whole Account. */
-#define ACCOUNT_SELECT \
-    "SELECT a.id, a.username, a.domain, a.email, a.activated, a.ip_address, a.user_agent," \
+#define ACCOUNT_SELECT ACCOUNT_SELECT_WITH_PASSWORDS( \
+    "(SELECT coalesce(json_agg(p.algorithm ORDER BY p.id), '[]') FROM passwords p" \
+    "   WHERE p.account_id = a.id)")
+
+/* The accounts row's own columns (ACCOUNT_COL_ID to ACCOUNT_COL_PHONE). */
+#define ACCOUNT_ROW_COLUMNS \
+    "a.id, a.username, a.domain, a.email, a.activated, a.ip_address, a.user_agent," \
     " extract(epoch FROM a.created_at)::bigint, extract(epoch FROM a.updated_at)::bigint," \
-    " a.display_name, a.dtmf_protocol, a.blocked, a.admin, a.phone," \
-    " pt.token, extract(epoch FROM pt.created_at)::bigint," \
-    " (SELECT coalesce(json_agg(p.algorithm ORDER BY p.id), '[]') FROM passwords p" \
-    "   WHERE p.account_id = a.id)," \
-    " (SELECT coalesce(json_object_agg(d.key, d.value ORDER BY d.id), '{}')" \
+    " a.display_name, a.dtmf_protocol, a.blocked, a.admin, a.phone"
+
+/* The sub-objects, over d (dictionary entries) and c (change codes). */
+#define DICTIONARY_OBJECT "json_object_agg(d.key, d.value ORDER BY d.id)"
+#define CHANGE_CODE_OBJECT(field) \
+    "json_build_object('" field "', c." field ", 'code', c.code, 'ip', c.ip," \
+    " 'user_agent', c.user_agent, 'created_at', extract(epoch FROM c.created_at)::bigint," \
+    " 'updated_at', extract(epoch FROM c.updated_at)::bigint)"
+
+/* ACCOUNT_SELECT with another expression for the passwords column. */
+#define ACCOUNT_SELECT_WITH_PASSWORDS(passwords) \
+    "SELECT " ACCOUNT_ROW_COLUMNS "," \
+    " pt.token, extract(epoch FROM pt.created_at)::bigint, " passwords "," \
+    " (SELECT coalesce(" DICTIONARY_OBJECT ", '{}')" \
     "   FROM account_dictionary_entries d WHERE d.account_id = a.id)," \
-    " (SELECT json_build_object('email', c.email, 'code', c.code, 'ip', c.ip," \
-    "   'user_agent', c.user_agent, 'created_at', extract(epoch FROM c.created_at)::bigint," \
-    "   'updated_at', extract(epoch FROM c.updated_at)::bigint)" \
+    " (SELECT " CHANGE_CODE_OBJECT("email") \
     "   FROM email_change_codes c WHERE c.account_id = a.id AND NOT c.consumed" \
     "   ORDER BY c.id DESC LIMIT 1)," \
-    " (SELECT json_build_object('phone', c.phone, 'code', c.code, 'ip', c.ip," \
-    "   'user_agent', c.user_agent, 'created_at', extract(epoch FROM c.created_at)::bigint," \
-    "   'updated_at', extract(epoch FROM c.updated_at)::bigint)" \
+    " (SELECT " CHANGE_CODE_OBJECT("phone") \
     "   FROM phone_change_codes c WHERE c.account_id = a.id AND NOT c.consumed" \
     "   ORDER BY c.id DESC LIMIT 1)"
 
@@ -34,25 +44,71 @@
     "   FROM provisioning_tokens t WHERE t.account_id = a.id AND NOT t.used" \
     "   ORDER BY t.id DESC LIMIT 1) pt ON true"
 
+/* The newest unconsumed change code of each account of the page. */
+#define PAGE_CHANGE_CODES(table, field, alias) \
+    " LEFT JOIN (SELECT DISTINCT ON (c.account_id) c.account_id, " CHANGE_CODE_OBJECT(field) " AS j" \
+    "   FROM " table " c WHERE c.account_id IN (SELECT id FROM page) AND NOT c.consumed" \
+    "   ORDER BY c.account_id, c.id DESC) " alias " ON " alias ".account_id = a.id"
+
 #define ACCOUNT_FROM " FROM accounts a" ACCOUNT_LATERAL
+
+/* What digest needs of an account: the Account columns, then its passwords
+ * with their hashes (ACCOUNT_COL_DIGEST_PASSWORDS). */
+#define DIGEST_SUBJECT_SELECT \
+    ACCOUNT_SELECT ", (SELECT coalesce(json_agg(json_build_array(p.algorithm, p.password)" \
+    "   ORDER BY p.id), '[]') FROM passwords p WHERE p.account_id = a.id)"
 
 const store_statement store_statements[] = {
     { "accounts_ping", "SELECT 1" },
+    /* a.id is also pinned by the key's own subquery: the planner then reads
+     * the one account by its primary key whatever the statistics say. With
+     * the join alone, stale statistics of a small api_keys table made it
+     * merge-join over the whole accounts index (bench/run (b): 90 req/s). */
     { "accounts_account_by_api_key",
       ACCOUNT_SELECT ", k.id, k.ip, k.user_key, k.expiry_minutes,"
       " extract(epoch FROM now() - k.last_used_at)::bigint"
-      ACCOUNT_FROM " JOIN api_keys k ON k.account_id = a.id WHERE k.key_hash = %s" },
+      ACCOUNT_FROM " JOIN api_keys k ON k.account_id = a.id WHERE k.key_hash = %s"
+      " AND a.id = (SELECT account_id FROM api_keys WHERE key_hash = %s)" },
     { "accounts_account_by_sip",
-      ACCOUNT_SELECT ", (SELECT coalesce(json_agg(json_build_array(p.algorithm, p.password)"
-      "   ORDER BY p.id), '[]') FROM passwords p WHERE p.account_id = a.id)"
-      ACCOUNT_FROM " WHERE a.username = %s AND a.domain = lower(%s)" },
+      DIGEST_SUBJECT_SELECT ACCOUNT_FROM " WHERE a.username = %s AND a.domain = lower(%s)" },
+    /* A handshake's first request in one round trip: the account, and a
+     * new nonce for it when it has a password to challenge (pruned as in
+     * accounts_nonce_insert). */
+    { "accounts_digest_challenge",
+      "WITH target AS (SELECT id FROM accounts WHERE username = %s AND domain = lower(%s)),"
+      " fresh AS (INSERT INTO digest_nonces (account_id, nonce)"
+      "   SELECT t.id, %s FROM target t WHERE EXISTS (SELECT 1 FROM passwords p WHERE p.account_id = t.id)"
+      "   RETURNING account_id),"
+      " pruned AS (DELETE FROM digest_nonces WHERE id IN ("
+      "   SELECT n.id FROM digest_nonces n WHERE n.account_id = (SELECT account_id FROM fresh)"
+      "   AND n.id <= (SELECT o.id FROM digest_nonces o WHERE o.account_id = (SELECT account_id FROM fresh)"
+      "     ORDER BY o.id DESC OFFSET %s::integer LIMIT 1)"
+      "   FOR UPDATE SKIP LOCKED))"
+      " " DIGEST_SUBJECT_SELECT ACCOUNT_FROM " WHERE a.id = (SELECT id FROM target)" },
+    /* A signed request in one round trip: the account, and its nonce's nc
+     * advanced if it grows (the row lock makes racing requests with one
+     * nonce and nc have one winner); the last column says whether it did. */
+    { "accounts_digest_advance",
+      "WITH target AS (SELECT id FROM accounts WHERE username = %s AND domain = lower(%s)),"
+      " advanced AS (UPDATE digest_nonces SET nc = %s::bigint"
+      "   WHERE account_id = (SELECT id FROM target) AND nonce = %s AND nc < %s::bigint"
+      "   AND (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))"
+      "   RETURNING id)"
+      " " DIGEST_SUBJECT_SELECT ", EXISTS (SELECT 1 FROM advanced)"
+      ACCOUNT_FROM " WHERE a.id = (SELECT id FROM target)" },
     /* A new nonce; the account keeps its newest DIGEST_NONCES_KEPT only, so
-     * unauthenticated challenges cannot grow the table without bound. */
+     * unauthenticated challenges cannot grow the table without bound. The
+     * older ones are pruned with SKIP LOCKED: concurrent challenges for one
+     * account each prune what nobody else holds instead of waiting on each
+     * other's rows (they deadlocked under bench/soak); a skipped row goes
+     * with the next challenge. */
     { "accounts_nonce_insert",
       "WITH fresh AS (INSERT INTO digest_nonces (account_id, nonce) VALUES (%s::bigint, %s))"
-      " DELETE FROM digest_nonces WHERE account_id = %s::bigint AND id <= ("
-      "   SELECT id FROM digest_nonces WHERE account_id = %s::bigint"
-      "   ORDER BY id DESC OFFSET %s::integer LIMIT 1)" },
+      " DELETE FROM digest_nonces WHERE id IN ("
+      "   SELECT id FROM digest_nonces WHERE account_id = %s::bigint AND id <= ("
+      "     SELECT id FROM digest_nonces WHERE account_id = %s::bigint"
+      "     ORDER BY id DESC OFFSET %s::integer LIMIT 1)"
+      "   FOR UPDATE SKIP LOCKED)" },
     /* Accepts nc only if it grows: the row lock makes two requests with the
      * same nonce and nc race to one winner. */
     { "accounts_nonce_advance",
@@ -117,7 +173,7 @@ const store_statement store_statements[] = {
     { "accounts_account_by_id",
       ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.id = %s::bigint" },
     { "accounts_space_count",
-      "SELECT account_count FROM spaces WHERE domain = %s" },
+      "SELECT accounts_space_count(%s)" },
     /* What validation needs to know of the candidate values (api.md 4.1,
      * 4.3, 4.4), in one round trip; %s 2 is the account to ignore (0: none). */
     { "accounts_field_lookups",
@@ -130,7 +186,7 @@ const store_statement store_statements[] = {
       "SELECT used, (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))"
       " FROM account_creation_tokens WHERE token_hash = %s AND domain = %s" },
     { "accounts_account_create",
-      "SELECT status, account_id FROM accounts_create(%s, %s, %s::integer, %s, %s::integer,"
+      "SELECT status, account_id, created_epoch FROM accounts_create(%s, %s, %s::integer, %s, %s::integer,"
       " %s, %s, %s, %s, %s::boolean, %s::boolean, %s, %s, %s, %s, %s::json, %s, %s, %s)" },
     { "accounts_account_activated_by_sip",
       "SELECT activated FROM accounts WHERE username = %s AND domain = lower(%s)" },
@@ -186,18 +242,27 @@ const store_statement store_statements[] = {
     { "accounts_account_by_email",
       ACCOUNT_SELECT ACCOUNT_FROM " WHERE a.domain = %s AND lower(a.email) = lower(%s)"
       " ORDER BY a.id LIMIT 1" },
-    /* One page of a Space's accounts by id. The page's ids come first from
-     * an index-only scan of (domain, id), so the OFFSET skips index entries,
-     * not whole Account rows with their sub-selects; pages past the middle
-     * count from the end (DESC), so the last page costs what the first does. */
+    /* One page of a Space's accounts by id: accounts_page_ids (sql/0006)
+     * finds the page's ids from the Space's id buckets, so a deep page
+     * skips at most one bucket of index entries, not the whole Space. The
+     * sub-objects are read set-wise for the page's ids (one scan per table
+     * instead of one per account and table: a third of the time, bench/run
+     * (e)); the Admin variant shows no passwords, so none are read. Each
+     * row also carries the Space's total (PAGE_COL_TOTAL): a listing is
+     * one round trip. Same columns as ACCOUNT_SELECT. */
     { "accounts_page",
-      ACCOUNT_SELECT " FROM (SELECT id FROM accounts WHERE domain = %s ORDER BY id"
-      "   LIMIT %s::bigint OFFSET %s::bigint) page JOIN accounts a ON a.id = page.id"
-      ACCOUNT_LATERAL " ORDER BY a.id" },
-    { "accounts_page_from_end",
-      ACCOUNT_SELECT " FROM (SELECT id FROM accounts WHERE domain = %s ORDER BY id DESC"
-      "   LIMIT %s::bigint OFFSET %s::bigint) page JOIN accounts a ON a.id = page.id"
-      ACCOUNT_LATERAL " ORDER BY a.id" },
+      "WITH page AS MATERIALIZED (SELECT id FROM accounts_page_ids(%s, %s::bigint, %s::integer) AS id)"
+      " SELECT " ACCOUNT_ROW_COLUMNS ", pt.token, extract(epoch FROM pt.created_at)::bigint,"
+      " '[]'::json, coalesce(d.j, '{}'), e.j, ph.j, (SELECT accounts_space_count(%s))"
+      " FROM page JOIN accounts a ON a.id = page.id"
+      " LEFT JOIN (SELECT DISTINCT ON (t.account_id) t.account_id, t.token, t.created_at"
+      "   FROM provisioning_tokens t WHERE t.account_id IN (SELECT id FROM page) AND NOT t.used"
+      "   ORDER BY t.account_id, t.id DESC) pt ON pt.account_id = a.id"
+      " LEFT JOIN (SELECT d.account_id, " DICTIONARY_OBJECT " AS j FROM account_dictionary_entries d"
+      "   WHERE d.account_id IN (SELECT id FROM page) GROUP BY d.account_id) d ON d.account_id = a.id"
+      PAGE_CHANGE_CODES("email_change_codes", "email", "e")
+      PAGE_CHANGE_CODES("phone_change_codes", "phone", "ph")
+      " ORDER BY a.id" },
     { "accounts_account_head",
       "SELECT username, domain FROM accounts WHERE id = %s::bigint" },
     { "accounts_set_activated",
@@ -311,6 +376,36 @@ static apr_dbd_prepared_t *statement(store *st, const char *label)
     return stmt ? stmt : prepare(st, label, 0);
 }
 
+/* Every statement here is a lookup by key, written for a generic plan.
+ * PostgreSQL's default (plan_cache_mode = auto) keeps re-planning a
+ * prepared statement whenever its custom plans look cheaper, and with a
+ * Space's statistics out of date they do: a creation's username check
+ * then scanned the whole Space through (domain, id) instead of probing
+ * (username, domain), and every execution paid the planning again
+ * (bench/run (d): 285 instead of 1,070 creations/s). So each session runs
+ * with generic plans; the marker in the connection's statement hash
+ * (owned by mod_dbd, one per session) says the setting is applied. */
+#define SESSION_READY_MARK "accounts: session ready"
+static const char session_setup_sql[] = "SET plan_cache_mode = force_generic_plan";
+
+store_status store_session_ready(store *st)
+{
+    int nrows = 0, rv;
+
+    if (st->prepared && apr_hash_get(st->prepared, SESSION_READY_MARK, APR_HASH_KEY_STRING)) {
+        return STORE_OK;
+    }
+    rv = apr_dbd_query(st->driver, st->handle, &nrows, session_setup_sql);
+    if (rv != 0) {
+        return log_failure(st, "setting up", "the session", failure_reason(st, rv));
+    }
+    if (!st->prepared) {
+        st->prepared = apr_hash_make(st->conn_pool);
+    }
+    apr_hash_set(st->prepared, SESSION_READY_MARK, APR_HASH_KEY_STRING, session_setup_sql);
+    return STORE_OK;
+}
+
 /* After a failed statement: was the connection re-established under us?
  * The PostgreSQL driver resets a broken connection when mod_dbd checks it,
  * and the new session has none of the prepared statements. Preparing the
@@ -325,7 +420,12 @@ static int reprepared_after_reconnect(store *st, const char *label)
     if (apr_dbd_check_conn(st->driver, st->pool, st->handle) != APR_SUCCESS) {
         return 0;
     }
-    return prepare(st, label, 1) != NULL;
+    if (!prepare(st, label, 1)) {
+        return 0;
+    }
+    /* A new session: it has none of the old one's settings either. */
+    apr_hash_set(st->prepared, SESSION_READY_MARK, APR_HASH_KEY_STRING, NULL);
+    return store_session_ready(st) == STORE_OK;
 }
 
 store_status store_select(store *st, const char *label, apr_dbd_results_t **res,
@@ -449,8 +549,8 @@ store_status store_ping(store *st)
 store_status store_account_by_api_key(store *st, const char *key_hash,
                                       apr_dbd_row_t **row)
 {
-    const char *args[] = { key_hash };
-    return store_select_row(st, "accounts_account_by_api_key", row, 1, args);
+    const char *args[] = { key_hash, key_hash };
+    return store_select_row(st, "accounts_account_by_api_key", row, 2, args);
 }
 
 store_status store_api_key_touch(store *st, const char *key_id)
@@ -540,6 +640,30 @@ store_status store_account_by_sip(store *st, const char *username, const char *d
 {
     const char *args[] = { username, domain };
     return store_select_row(st, "accounts_account_by_sip", row, 2, args);
+}
+
+store_status store_digest_challenge(store *st, const char *username, const char *domain,
+                                    const char *nonce, apr_dbd_row_t **row)
+{
+    const char *keep = apr_itoa(st->pool, DIGEST_NONCES_KEPT - 1);
+    const char *args[] = { username, domain, nonce, keep };
+    return store_select_row(st, "accounts_digest_challenge", row, 4, args);
+}
+
+store_status store_digest_advance(store *st, const char *username, const char *domain,
+                                  const char *nonce, long long nc, long max_age_minutes,
+                                  apr_dbd_row_t **row, int *advanced)
+{
+    const char *age = apr_ltoa(st->pool, max_age_minutes);
+    const char *ncs = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)nc);
+    const char *args[] = { username, domain, ncs, nonce, ncs, age, age };
+    store_status s = store_select_row(st, "accounts_digest_advance", row, 7, args);
+
+    if (s == STORE_OK) {
+        const char *flag = store_column(st, *row, DIGEST_COL_ADVANCED);
+        *advanced = flag && flag[0] == 't';
+    }
+    return s;
 }
 
 store_status store_nonce_insert(store *st, const char *account_id, const char *nonce)
@@ -732,7 +856,8 @@ store_status store_creation_token_state(store *st, const char *token_hash, const
 }
 
 store_status store_account_create(store *st, const store_new_account *a,
-                                  create_result *result, const char **id)
+                                  create_result *result, const char **id,
+                                  const char **created_at)
 {
     const char *args[] = {
         a->domain, a->username, apr_ltoa(st->pool, a->max_accounts),
@@ -756,6 +881,7 @@ store_status store_account_create(store *st, const store_new_account *a,
             : CREATE_USERNAME_TAKEN;
     if (*result == CREATE_OK) {
         *id = apr_pstrdup(st->pool, store_column(st, row, 1));
+        *created_at = apr_pstrdup(st->pool, store_column(st, row, 2));
     }
     return STORE_OK;
 }
@@ -817,26 +943,12 @@ store_status store_account_by_email(store *st, const char *domain, const char *e
 }
 
 store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,
-                                 long long total, apr_dbd_results_t **res)
+                                 apr_dbd_results_t **res)
 {
-    const char *args[3];
-    long long from_end = total - offset - limit;
-
-    args[0] = domain;
-    if (offset > total / 2) {
-        /* Rows offset..offset+limit-1 are, counted from the end, the ones
-         * after the first from_end (fewer when the page is short). */
-        if (from_end < 0) {
-            limit += (int)from_end;
-            from_end = 0;
-        }
-        args[1] = apr_itoa(st->pool, limit);
-        args[2] = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)from_end);
-        return store_select(st, "accounts_page_from_end", res, 3, args);
-    }
-    args[1] = apr_itoa(st->pool, limit);
-    args[2] = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)offset);
-    return store_select(st, "accounts_page", res, 3, args);
+    const char *args[] = { domain,
+                           apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)offset),
+                           apr_itoa(st->pool, limit), domain };
+    return store_select(st, "accounts_page", res, 4, args);
 }
 
 store_status store_account_head(store *st, const char *id, const char **username,

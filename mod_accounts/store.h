@@ -66,6 +66,11 @@ store_status store_end(store *st, int failed);
 
 store_status store_ping(store *st);
 
+/* Applies the session settings the statements are written for (generic
+ * plans), once per database session: call it before the first statement
+ * of a request. */
+store_status store_session_ready(store *st);
+
 /* Columns of an Account row, in this order, starting every account SELECT. */
 enum {
     ACCOUNT_COL_ID, ACCOUNT_COL_USERNAME, ACCOUNT_COL_DOMAIN, ACCOUNT_COL_EMAIL,
@@ -113,6 +118,20 @@ typedef enum {
  * check that the nonce is live (NONCE_ADVANCED or NONCE_UNKNOWN). */
 store_status store_nonce_advance(store *st, const char *account_id, const char *nonce,
                                  long long nc, long max_age_minutes, nonce_state *state);
+
+/* The hot path of a handshake, one round trip per request. Both give the
+ * store_account_by_sip row (NOT_FOUND: no such account).
+ * store_digest_challenge also stores nonce for the account when it has a
+ * password (a challenge is then due). store_digest_advance also advances
+ * the nonce's nc as store_nonce_advance does when nc >= 0 grows;
+ * *advanced = 0 otherwise (unknown, expired or replayed: ask
+ * store_nonce_advance which). */
+enum { DIGEST_COL_ADVANCED = ACCOUNT_COL_DIGEST_PASSWORDS + 1 };
+store_status store_digest_challenge(store *st, const char *username, const char *domain,
+                                    const char *nonce, apr_dbd_row_t **row);
+store_status store_digest_advance(store *st, const char *username, const char *domain,
+                                  const char *nonce, long long nc, long max_age_minutes,
+                                  apr_dbd_row_t **row, int *advanced);
 
 /* ---- API keys and auth tokens ---- */
 
@@ -194,7 +213,7 @@ typedef struct {
 store_status store_creation_token_state(store *st, const char *token_hash, const char *domain,
                                         long expiry_minutes, creation_token_state *state);
 
-/* A new account, all or nothing (sql/0002 accounts_create). NULL text
+/* A new account, all or nothing (sql/0006 accounts_create). NULL text
  * fields are stored as NULL. */
 typedef struct {
     const char *domain;
@@ -216,8 +235,11 @@ typedef enum {
     CREATE_TOKEN_REFUSED,    /* the creation token is unknown, used or expired */
     CREATE_USERNAME_TAKEN    /* by an account or a tombstone */
 } create_result;
+/* On CREATE_OK: the new id and its stored creation time (epoch seconds,
+ * also its updated_at and its provisioning token's created_at). */
 store_status store_account_create(store *st, const store_new_account *a,
-                                  create_result *result, const char **id);
+                                  create_result *result, const char **id,
+                                  const char **created_at);
 
 store_status store_account_activated_by_sip(store *st, const char *username,
                                             const char *domain, int *activated);
@@ -240,10 +262,11 @@ store_status store_account_by_username(store *st, const char *username, const ch
                                        apr_dbd_row_t **row);
 store_status store_account_by_email(store *st, const char *domain, const char *email,
                                     apr_dbd_row_t **row);
-/* limit accounts from offset, ordered by id; total: the Space's count, to
- * read pages past the middle from the end. */
+/* limit accounts of the Space from offset, ordered by id; each row also
+ * holds the Space's total in column PAGE_COL_TOTAL. */
+enum { PAGE_COL_TOTAL = ACCOUNT_COLUMNS_COUNT };
 store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,
-                                 long long total, apr_dbd_results_t **res);
+                                 apr_dbd_results_t **res);
 
 /* Username and domain of an account, whatever its Space. */
 store_status store_account_head(store *st, const char *id, const char **username,

@@ -11,6 +11,7 @@
 #include "../tokens.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <http_core.h>
@@ -74,7 +75,7 @@ int handle_admin_create(accounts_request *req)
     store_new_account a;
     create_result result;
     validation *v;
-    const char *username, *algorithm, *id;
+    const char *username, *algorithm, *id, *created_at;
     long count;
 
     params = handler_params(req);
@@ -138,7 +139,8 @@ int handle_admin_create(accounts_request *req)
     a.provisioning_token = crypto_random_alnum(r->pool, PROVISIONING_TOKEN_LENGTH);
     a.request_ip = r->useragent_ip;
     a.request_user_agent = request_user_agent(r);
-    if (!a.provisioning_token || store_account_create(req->db, &a, &result, &id) != STORE_OK) {
+    if (!a.provisioning_token
+        || store_account_create(req->db, &a, &result, &id, &created_at) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
     if (result == CREATE_FULL) {
@@ -149,7 +151,7 @@ int handle_admin_create(accounts_request *req)
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "account %s created in %s by admin %s",
                   id, target->domain, req->caller->id);
-    return reply_account(req, HTTP_OK, id, ACCOUNT_VIEW_SELF, 0);
+    return reply_new_account(req, &a, id, created_at);
 }
 
 /* ---- PUT /accounts/{id} (5.11) ------------------------------------------------ */
@@ -292,26 +294,31 @@ int handle_admin_list(accounts_request *req)
     json_object *data = json_object_new_array();
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    long total;
+    long long total = -1;
 
-    /* The exact total comes from the Space's counter row (kept by
-     * triggers): no count(*) over the Space per request. */
-    if (store_space_count(req->db, req->space->domain, &total) != STORE_OK) {
+    /* The rows carry the Space's exact total (kept by triggers, no
+     * count(*) per request): one round trip. Only a page past the end,
+     * which has no row, asks for the total on its own. */
+    if (store_accounts_page(req->db, req->space->domain, offset, PAGINATION_PER_PAGE, &res) != STORE_OK) {
         json_object_put(data);
         return accounts_send_unavailable(req);
     }
-    if (offset < total) {
-        if (store_accounts_page(req->db, req->space->domain, offset, PAGINATION_PER_PAGE, total,
-                                &res) != STORE_OK) {
+    while (apr_dbd_get_row(req->db->driver, r->pool, res, &row, -1) == 0) {
+        account a;
+        if (total < 0) {
+            total = strtoll(store_column(req->db, row, PAGE_COL_TOTAL), NULL, 10);
+        }
+        account_from_row(r->pool, req->db, row, &a);
+        json_object_array_add(data, json_object_get(
+            account_to_json(r->pool, &a, ACCOUNT_VIEW_ADMIN, 0, req->space)));
+    }
+    if (total < 0) {
+        long count;
+        if (store_space_count(req->db, req->space->domain, &count) != STORE_OK) {
             json_object_put(data);
             return accounts_send_unavailable(req);
         }
-        while (apr_dbd_get_row(req->db->driver, r->pool, res, &row, -1) == 0) {
-            account a;
-            account_from_row(r->pool, req->db, row, &a);
-            json_object_array_add(data, json_object_get(
-                account_to_json(r->pool, &a, ACCOUNT_VIEW_ADMIN, 0, req->space)));
-        }
+        total = count;
     }
     return accounts_send_json(req, HTTP_OK,
                               pagination_json(r->pool, list_url(r), page, total, data));

@@ -1,6 +1,7 @@
 /* Admin emails: provisioning and reset password (api.md 5.20, 5.21, 6.6). */
 #include "handlers.h"
 #include "../crypto.h"
+#include "../fields.h"
 #include "../mail.h"
 #include "../module.h"
 #include "../tokens.h"
@@ -33,6 +34,14 @@ static int load_recipient(accounts_request *req, account *a, const accounts_spac
     }
     account_from_row(req->r->pool, req->db, row, a);
     if (!a->email) {
+        return accounts_send_message(req, HTTP_FORBIDDEN, "No email configured");
+    }
+    /* The API only stores valid addresses, but the database is shared (an
+     * address written by other means may carry CR/LF, or a second address
+     * or a group in the To: header): no message goes to what is not one. */
+    if (!fields_email_valid(a->email)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
+                      "account %s: its stored email is not a valid address, no email sent", a->id);
         return accounts_send_message(req, HTTP_FORBIDDEN, "No email configured");
     }
     *own = space_registry_find(req->registry, a->domain);

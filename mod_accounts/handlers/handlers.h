@@ -16,6 +16,11 @@ extern const int accounts_routes_count;
 /* replies.c: the account with that id (re-read after a change), or 404. */
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes);
+
+/* 200 with the account just created (Self variant), built from what was
+ * stored: no read back (store_account_create's id and created_at). */
+int reply_new_account(accounts_request *req, const store_new_account *n, const char *id,
+                      const char *created_at);
 /* The request's parameters, normalised (api.md 1.3); an empty object when
  * the request had none. */
 json_object *handler_params(accounts_request *req);

@@ -70,7 +70,7 @@ int handle_create_with_token(accounts_request *req)
     store_new_account a;
     create_result result;
     validation *v;
-    const char *username, *token, *token_hash = NULL, *algorithm, *id;
+    const char *username, *token, *token_hash = NULL, *algorithm, *id, *created_at;
     long count;
 
     if (!db) {
@@ -134,7 +134,8 @@ int handle_create_with_token(accounts_request *req)
     a.provisioning_token = crypto_random_alnum(r->pool, PROVISIONING_TOKEN_LENGTH);
     a.request_ip = r->useragent_ip;
     a.request_user_agent = request_user_agent(r);
-    if (!a.provisioning_token || store_account_create(db, &a, &result, &id) != STORE_OK) {
+    if (!a.provisioning_token
+        || store_account_create(db, &a, &result, &id, &created_at) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
     switch (result) {
@@ -149,7 +150,7 @@ int handle_create_with_token(accounts_request *req)
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "account %s created with a creation token in %s",
                   id, space->domain);
-    return reply_account(req, HTTP_OK, id, ACCOUNT_VIEW_SELF, 0);
+    return reply_new_account(req, &a, id, created_at);
 }
 
 int handle_account_info(accounts_request *req)

@@ -28,10 +28,47 @@ int reply_account(accounts_request *req, int status, const char *id, account_vie
                                               space_registry_find(req->registry, a.domain)));
 }
 
+int reply_new_account(accounts_request *req, const store_new_account *n, const char *id,
+                      const char *created_at)
+{
+    account a;
+
+    account_from_new(req->r->pool, n, id, created_at, &a);
+    return accounts_send_json(req, HTTP_OK,
+                              account_to_json(req->r->pool, &a, ACCOUNT_VIEW_SELF, 0,
+                                              space_registry_find(req->registry, a.domain)));
+}
+
+/* The User-Agent as stored (api.md 1.3): at most USER_AGENT_MAX characters
+ * (the columns are varchar(255)), cut between characters, and UTF-8 that
+ * PostgreSQL accepts: a byte that is not part of a well-formed character
+ * (a Latin-1 header, say) is stored as '?'. */
+#define USER_AGENT_MAX 255
+
 const char *request_user_agent(request_rec *r)
 {
     const char *ua = apr_table_get(r->headers_in, "User-Agent");
-    return ua && *ua ? apr_pstrndup(r->pool, ua, 255) : NULL;
+    size_t len, in = 0, out = 0;
+    char *copy;
+
+    if (!ua || !*ua) {
+        return NULL;
+    }
+    len = strlen(ua);
+    copy = apr_palloc(r->pool, (len < 4 * USER_AGENT_MAX ? len : 4 * USER_AGENT_MAX) + 1);
+    for (int chars = 0; in < len && chars < USER_AGENT_MAX; chars++) {
+        size_t n = fields_utf8_char(ua + in, len - in);
+        if (n == 0) {
+            copy[out++] = '?';
+            in++;
+            continue;
+        }
+        memcpy(copy + out, ua + in, n);
+        out += n;
+        in += n;
+    }
+    copy[out] = '\0';
+    return copy;
 }
 
 const char *admin_path_id(accounts_request *req)

@@ -175,7 +175,7 @@ is(json_of($res)->{domain}, 'a.test', 'with domain: moved');
 is(json_of($res)->{realm}, 'global.realm.test', 'realm of the new Space');
 $res = S(space_a => PUT => "/accounts/$bid", json => { %put, username => 'movedtoa', domain => 'c.test' });
 is_deeply([ $res->code, json_of($res) ], [ 403, { message => 'This action is unauthorized.' } ], 'moving into a full Space: 403');
-is(sql_value("SELECT account_count FROM spaces WHERE domain = 'a.test'") + 0,
+is(sql_value("SELECT accounts_space_count('a.test')") + 0,
    sql_value("SELECT count(*) FROM accounts WHERE domain = 'a.test'") + 0, "the Space counters follow moves");
 
 # ---- GET /accounts: the paginator ------------------------------------------------------

@@ -178,6 +178,36 @@ START_TEST(validation_message_counts_the_other_errors)
 }
 END_TEST
 
+/* prefix + fill characters + suffix, len bytes in all. */
+static const char *sized(const char *prefix, char fill, const char *suffix, size_t len)
+{
+    size_t p = strlen(prefix), q = strlen(suffix);
+    char *out = apr_palloc(test_pool, len + 1);
+
+    memcpy(out, prefix, p);
+    memset(out + p, fill, len - p - q);
+    memcpy(out + len - q, suffix, q + 1);
+    return out;
+}
+
+START_TEST(headers_over_the_parsers_limits_are_refused)
+{
+    digest_credentials c;
+    const char *u, *d;
+
+    /* An Authorization of exactly the limit parses; one byte more does not. */
+    ck_assert(digest_parse_authorization(test_pool, sized("Digest nonce=\"abc\",x=\"", 'p', "\"",
+                                                          DIGEST_MAX_AUTHORIZATION), &c));
+    ck_assert_str_eq(c.nonce, "abc");
+    ck_assert(!digest_parse_authorization(test_pool, sized("Digest nonce=\"abc\",x=\"", 'p', "\"",
+                                                           DIGEST_MAX_AUTHORIZATION + 1), &c));
+    /* The same for From, URI parameters after ';' included. */
+    ck_assert(digest_parse_from(test_pool, sized("sip:bob@sip.example.org;tag=", 't', "", DIGEST_MAX_FROM), &u, &d));
+    ck_assert_str_eq(u, "bob");
+    ck_assert(!digest_parse_from(test_pool, sized("sip:bob@sip.example.org;tag=", 't', "", DIGEST_MAX_FROM + 1), &u, &d));
+}
+END_TEST
+
 Suite *digest_suite(void)
 {
     Suite *s = suite_create("digest");
@@ -191,6 +221,7 @@ Suite *digest_suite(void)
     tcase_add_test(tc, other_from_forms_are_invalid_sip_addresses);
     tcase_add_test(tc, nc_is_hexadecimal_and_garbage_counts_as_zero);
     tcase_add_test(tc, challenge_has_the_exact_wire_format);
+    tcase_add_test(tc, headers_over_the_parsers_limits_are_refused);
     tcase_add_test(tc, field_checks_run_in_order_and_all_fail_at_once);
     tcase_add_test(tc, uri_may_carry_the_query_string);
     tcase_add_test(tc, expected_response_matches_the_api_vectors);

@@ -742,6 +742,39 @@ START_TEST(fields_report_in_the_order_they_are_checked)
 }
 END_TEST
 
+START_TEST(utf8_validity_refuses_what_postgresql_refuses)
+{
+    ck_assert(fields_utf8_valid("", 0));
+    ck_assert(fields_utf8_valid("plain ascii", 11));
+    ck_assert(fields_utf8_valid("a\0b", 3));                          /* NUL is UTF-8 (refused elsewhere) */
+    ck_assert(fields_utf8_valid("\xc3\xa9\xe2\x98\x8e\xf0\x9f\x98\x80", 9));  /* e acute, phone, emoji */
+    ck_assert(fields_utf8_valid("\xf4\x8f\xbf\xbf", 4));               /* U+10FFFF */
+    ck_assert(!fields_utf8_valid("\xff", 1));
+    ck_assert(!fields_utf8_valid("\x80", 1));                          /* stray continuation byte */
+    ck_assert(!fields_utf8_valid("\xc0\xaf", 2));                      /* overlong '/' */
+    ck_assert(!fields_utf8_valid("\xe0\x80\xaf", 3));                  /* overlong, 3 bytes */
+    ck_assert(!fields_utf8_valid("\xed\xa0\x80", 3));                  /* UTF-16 surrogate */
+    ck_assert(!fields_utf8_valid("\xf4\x90\x80\x80", 4));              /* beyond U+10FFFF */
+    ck_assert(!fields_utf8_valid("\xe2\x98", 2));                      /* cut short */
+    ck_assert(!fields_utf8_valid("\xc3\xa9", 1));                      /* cut by the length */
+    ck_assert_uint_eq(fields_utf8_char("\xe2\x98\x8etail", 7), 3);
+    ck_assert_uint_eq(fields_utf8_char("\xe9t", 2), 0);                  /* Latin-1 */
+    ck_assert_uint_eq(fields_utf8_char("x", 0), 0);
+}
+END_TEST
+
+START_TEST(email_validity_is_exported_for_stored_addresses)
+{
+    ck_assert(fields_email_valid("alice@example.org"));
+    ck_assert(fields_email_valid("o'brien%_x@example.org"));
+    ck_assert(!fields_email_valid(NULL));
+    ck_assert(!fields_email_valid("alice@example.org\r\nBcc: evil@example.org"));
+    ck_assert(!fields_email_valid("alice@example.org, evil@example.org"));
+    ck_assert(!fields_email_valid("Friends: evil@example.org;"));
+    ck_assert(!fields_email_valid("\"a\r\nb\"@example.org"));
+}
+END_TEST
+
 Suite *fields_suite(void)
 {
     Suite *s = suite_create("fields");
@@ -775,6 +808,8 @@ Suite *fields_suite(void)
     tcase_add_test(tc, booleans_accept_true_false_one_zero_and_null);
     tcase_add_test(tc, display_name_is_a_nullable_string_of_at_most_255_code_points);
     tcase_add_test(tc, fields_report_in_the_order_they_are_checked);
+    tcase_add_test(tc, utf8_validity_refuses_what_postgresql_refuses);
+    tcase_add_test(tc, email_validity_is_exported_for_stored_addresses);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,6 +12,7 @@ Suite *account_suite(void);
 Suite *api_key_suite(void);
 Suite *digest_suite(void);
 Suite *fields_suite(void);
+Suite *json_suite(void);
 Suite *pagination_suite(void);
 Suite *mail_suite(void);
 

@@ -103,7 +103,7 @@ sub sql_value {
 
 # Every test file starts from an empty database.
 sub reset_db {
-    sql('TRUNCATE spaces, accounts, account_tombstones, account_creation_tokens, '
+    sql('TRUNCATE spaces, account_id_buckets, accounts, account_tombstones, account_creation_tokens, '
         . 'auth_tokens RESTART IDENTITY CASCADE');
 }
 

@@ -1,0 +1,179 @@
+# The access matrix of api.md 2.1/2.4 (issue 7, part 5): every route of the
+# route table walked by each identity (anonymous, a user of Space A, an admin
+# of A, an admin of B, a super admin) on Space A's vhost, and by the admin of A
+# on Space B's vhost. Then cross-Space isolation: an admin of B, on its own
+# vhost, never reads nor changes an account of A.
+#
+# @routes below is the only place the levels are written: api.md's route
+# table. It is checked against the module's own table (route_table.h or
+# routes.c), then each identity's expected outcome is derived from the level.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use lib 't/lib', 'lib';
+use Accounts::Test;
+use Accounts::Snapshot;
+
+my @routes = (
+    [ GET => '/ping', 'public' ],
+    [ POST => '/accounts/with-account-creation-token', 'public' ],
+    [ GET => '/accounts/{sip}/info', 'public' ],
+    [ GET => '/accounts/me/api_key/{auth_token}', 'public' ],
+    [ GET => '/accounts/me/api_key', 'user' ],
+    [ GET => '/accounts/me', 'user' ],
+    [ GET => '/accounts/me/services/turn', 'user' ],
+    [ GET => '/accounts/me/provision', 'user' ],
+    [ DELETE => '/accounts/me', 'user' ],
+    [ POST => '/accounts/me/password', 'user' ],
+    [ POST => '/accounts', 'admin' ],
+    [ PUT => '/accounts/{id}', 'admin' ],
+    [ GET => '/accounts', 'admin' ],
+    [ GET => '/accounts/{id}', 'admin' ],
+    [ GET => '/accounts/{sip}/search', 'admin' ],
+    [ GET => '/accounts/{email}/search-by-email', 'admin' ],
+    [ DELETE => '/accounts/{id}', 'admin' ],
+    [ POST => '/accounts/{id}/activate', 'admin' ],
+    [ POST => '/accounts/{id}/deactivate', 'admin' ],
+    [ POST => '/accounts/{id}/block', 'admin' ],
+    [ POST => '/accounts/{id}/unblock', 'admin' ],
+    [ GET => '/accounts/{id}/provision', 'admin' ],
+    [ POST => '/accounts/{id}/send_provisioning_email', 'admin' ],
+    [ POST => '/accounts/{id}/send_reset_password_email', 'admin' ],
+    [ POST => '/accounts/auth_token', 'public' ],
+    [ GET => '/accounts/auth_token/{auth_token}/attach', 'user' ],
+    [ POST => '/account_creation_tokens', 'admin' ],
+    [ GET => '/provisioning/{provisioning_token}', 'public' ],
+    [ GET => '/provisioning/auth_token/{auth_token}', 'public' ],
+    [ GET => '/provisioning/me', 'user' ],
+    [ GET => '/provisioning', 'public' ],
+    [ GET => '/password/reset/{token}', 'public' ],
+    [ POST => '/password/reset/{token}', 'public' ],
+);
+
+# ---- the table is the module's -------------------------------------------------------
+my %module;
+for my $file (map { "$ENV{ACCOUNTS_SRCDIR}/mod_accounts/$_" } 'route_table.h', 'handlers/routes.c') {
+    open my $fh, '<', $file or next;
+    my $text = do { local $/; <$fh> };
+    $module{"$1 $2"} = lc $3 while $text =~ /"(GET|POST|PUT|DELETE|PATCH)",\s*"([^"]+)",\s*ACCESS_(\w+)/g;
+}
+die "no route table found under $ENV{ACCOUNTS_SRCDIR}/mod_accounts" unless %module;
+is_deeply({ map { ("$_->[0] $_->[1]" => $_->[2]) } @routes }, \%module,
+          'every route of the module, at the level api.md gives it (' . scalar(keys %module) . ' routes)');
+
+# ---- identities -----------------------------------------------------------------------
+reset_db();
+my $n = 0;
+sub key_of_user { my ($username, $domain) = @_; make_account($username, $domain); my $k = (accountsctl('api-key', "$username\@$domain"))[1]; chomp $k; $k }
+# A fresh account for each walk: DELETE /accounts/me removes the caller.
+my %identity = (
+    anonymous => sub { undef },
+    'user of A' => sub { key_of_user('muser' . ++$n, 'a.test') },
+    'admin of A' => sub { create_admin('madmina' . ++$n, 'a.test') },
+    'admin of B' => sub { create_admin('madminb' . ++$n, 'b.test') },
+    'super admin' => sub { create_admin('msuper' . ++$n, 'super.test') },
+);
+my %base = (space_a => '/api', space_b => '/sip/v1');
+my %domain = (space_a => 'a.test', space_b => 'b.test');
+
+# What a level lets an identity do on a vhost: 'allowed', or the refusal.
+sub expected {
+    my ($level, $who, $space) = @_;
+    return 'allowed' if $level eq 'public';
+    return 401 if $who eq 'anonymous';
+    return 'allowed' if $level eq 'user';
+    # admin: of the request Space, or super.
+    return 'allowed' if $who eq 'super admin' || ($who eq 'admin of A' && $space eq 'space_a');
+    return 403;
+}
+
+# An account of the vhost's Space for the {id}, {sip} and {email} routes:
+# a fresh one per request (DELETE and PUT change it).
+my $t = 0;
+sub target {
+    my ($domain) = @_;
+    my $name = 'mtarget' . ++$t;
+    my $id = db_value("INSERT INTO accounts (username, domain, email, ip_address, activated) VALUES"
+                      . " ('$name', '$domain', '$name\@example.org', '192.0.2.1', true) RETURNING id");
+    return { id => $id, sip => "$name\@$domain", email => "$name\@example.org" };
+}
+
+# Bodies that pass the body check (so the access checks decide), and a
+# request per route; tokens in paths are unknown ones, except the auth token
+# a user attaches.
+my %body = ('POST /accounts' => {}, 'PUT /accounts/{id}' => {}, 'POST /accounts/me/password' => {},
+            'POST /accounts/with-account-creation-token' => {});
+sub request_for {
+    my ($space, $method, $template, $key) = @_;
+    my $path = $template;
+    if ($path =~ /\{(id|sip|email)\}/) {
+        my $target = target($domain{$space});
+        $path =~ s/\{(id|sip|email)\}/$target->{$1}/;
+    }
+    if ($path =~ /\{auth_token\}/) {
+        my $token = $path =~ /attach$/ ? json_of(call($space => POST => "$base{$space}/accounts/auth_token"))->{token}
+                                        : 'X' x 32;
+        $path =~ s/\{auth_token\}/$token/;
+    }
+    $path =~ s/\{provisioning_token\}/'P' x 13/e;
+    $path =~ s/\{token\}/'R' x 16/e;
+    my %opt = (headers => { 'x-linphone-provisioning' => 1, defined $key ? ('x-api-key' => $key) : () });
+    $opt{json} = $body{"$method $template"} if $body{"$method $template"};
+    $opt{body} = 'password=x' if $template =~ m{^/password/reset} && $method eq 'POST';
+    return ("$base{$space}$path", %opt);
+}
+
+# ---- the walk ---------------------------------------------------------------------------
+my @walks = ((map { [ $_, 'space_a' ] } 'anonymous', 'user of A', 'admin of A', 'admin of B', 'super admin'),
+             [ 'admin of A', 'space_b' ]);
+# DELETE /accounts/me last: it deletes the caller.
+sub deletes_caller { $_[0][0] eq 'DELETE' && $_[0][1] eq '/accounts/me' }
+my @order = ((grep { !deletes_caller($_) } @routes), (grep { deletes_caller($_) } @routes));
+for my $walk (@walks) {
+    my ($who, $space) = @$walk;
+    my $key = $identity{$who}->();
+    for my $route (@order) {
+        my ($method, $template, $level) = @$route;
+        my $want = expected($level, $who, $space);
+        my $name = "$who on $space: $method $template";
+        my ($path, %opt) = request_for($space, $method, $template, $key);
+        my $before = db_snapshot();
+        my $res = call($space => $method, $path, %opt);
+        if ($want eq 'allowed') {
+            ok($res->code < 500 && $res->code != 401 && $res->code != 403, "$name: allowed (" . $res->code . ')')
+                or diag(substr($res->content, 0, 200));
+            next;
+        }
+        if ($want == 401) {
+            is($res->code, 401, "$name: 401");
+        }
+        else {
+            is_deeply([ $res->code, json_of($res) ], [ 403, { message => 'Unauthorized area' } ], "$name: 403 Unauthorized area");
+        }
+        is_deeply(db_snapshot(), $before, "$name: nothing written");
+    }
+}
+
+# ---- cross-Space: an admin of B on its own vhost and A's accounts ------------------------
+my $admin_b = create_admin('isoadminb', 'b.test');
+my $victim = target('a.test');
+my $before = db_snapshot();
+sub B { my ($m, $p, %o) = @_; call(space_b => $m, "/sip/v1$p", %o, headers => { 'x-api-key' => $admin_b }) }
+my $put = { username => 'stolen01', password => 'secret123', algorithm => 'MD5' };
+for my $case ([ GET => "/accounts/$victim->{id}" ], [ PUT => "/accounts/$victim->{id}", json => $put ],
+              [ DELETE => "/accounts/$victim->{id}" ], map({ [ POST => "/accounts/$victim->{id}/$_" ] }
+              qw(activate deactivate block unblock send_provisioning_email send_reset_password_email)),
+              [ GET => "/accounts/$victim->{id}/provision" ]) {
+    my ($m, $p, %o) = @$case;
+    my $res = B($m, $p, %o);
+    is_deeply([ $res->code, json_of($res) ], [ 404, { message => 'Account not found' } ], "admin of B: $m $p: 404");
+}
+my $res = B(GET => "/accounts/$victim->{sip}/search");
+is_deeply([ $res->code, json_of($res) ], [ 404, { message => 'SIP address not found' } ], "admin of B: search of A's account: 404");
+$res = B(GET => "/accounts/$victim->{email}/search-by-email");
+is_deeply([ $res->code, json_of($res) ], [ 404, { message => 'Email address not found' } ], "admin of B: search-by-email of A's account: 404");
+$res = B(GET => '/accounts');
+is_deeply([ grep { $_->{domain} ne 'b.test' } @{ json_of($res)->{data} } ], [], "admin of B: the list has B's accounts only");
+is_deeply(db_snapshot(), $before, "admin of B changed nothing of A's");
+
+done_testing();
