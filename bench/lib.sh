@@ -118,3 +118,10 @@ bench_child_rss() {
     parent=$(cat "$WORK/httpd.pid")
     ps --ppid "$parent" -o pid=,rss= | awk '{ printf "%s:%s ", $1, $2 }'
 }
+
+# The commit measured: from git, or from the .source-commit that scripts/dev
+# writes into the copy it runs as its unprivileged user (no .git there).
+bench_commit() {
+    git -c safe.directory='*' -C "$TREE" rev-parse --short HEAD 2>/dev/null \
+        || cat "$TREE/.source-commit" 2>/dev/null || echo unknown
+}
