@@ -16,7 +16,7 @@ BENCH_PASSWORD=bench-password
 
 bench_cleanup() {
     if [[ -n ${WORK:-} && -d $WORK ]]; then
-        if [[ -s $WORK/httpd.pid ]]; then
+        if [[ -s $WORK/httpd.pid ]] && kill -0 "$(cat "$WORK/httpd.pid")" 2>/dev/null; then
             /usr/sbin/apache2 -f "$WORK/httpd.conf" -k stop 2>/dev/null || true
             for _ in $(seq 50); do [[ -e $WORK/httpd.pid ]] || break; sleep 0.1; done
         fi
