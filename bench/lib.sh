@@ -44,6 +44,21 @@ checkpoint_timeout = 30min" "$TREE/tests/e2e/pg-cluster" start "$WORK/pg" 2>/dev
 
 bench_sql() { psql -XAtq -v ON_ERROR_STOP=1 "$@"; }
 
+# bench_load_users N: in bench.test, "reader" (an API key in READER_KEY, for
+# the key reads) and digest1..digestN with the MD5 password the wrk digest
+# scripts sign with (one account per wrk thread).
+bench_load_users() {
+    bench_sql <<SQL
+INSERT INTO accounts (username, domain, ip_address, activated)
+    SELECT u, 'bench.test', '192.0.2.1', true
+    FROM unnest(ARRAY['reader'] || ARRAY(SELECT 'digest' || g FROM generate_series(1, $1) g)) u;
+INSERT INTO passwords (account_id, algorithm, password)
+    SELECT id, 'MD5', md5(username || ':$BENCH_REALM:$BENCH_PASSWORD')
+    FROM accounts WHERE domain = 'bench.test' AND username LIKE 'digest%';
+SQL
+    READER_KEY=$("$CTL" --db "$ACCOUNTS_DB" api-key reader@bench.test)
+}
+
 bench_write_httpd_conf() {
     mkdir -p "$WORK/htdocs"
     # 50 bytes, the baseline's payload.

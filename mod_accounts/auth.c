@@ -212,7 +212,7 @@ static int first_challenge(accounts_request *req, const char *username, const ch
 
 /* The account of a signed request and the state of its nonce (step 3 of
  * api.md 2.3). The usual case, a nonce whose nc grows, is one round trip;
- * the others ask store_nonce_advance what went wrong. */
+ * the others ask store_nonce_refused what went wrong. */
 static int subject_and_nonce(accounts_request *req, const char *username, const char *domain,
                              const digest_credentials *creds, int parsed, long max_age,
                              digest_subject *who, nonce_state *nonce)
@@ -240,7 +240,7 @@ static int subject_and_nonce(accounts_request *req, const char *username, const 
         *nonce = NONCE_ADVANCED;
         return ACCOUNTS_CONTINUE;
     }
-    if (store_nonce_advance(req->db, who->account->id, creds->nonce, nc, max_age,
+    if (store_nonce_refused(req->db, who->account->id, creds->nonce, nc, max_age,
                             nonce) != STORE_OK) {
         return accounts_send_unavailable(req);
     }

@@ -52,6 +52,20 @@
 
 #define ACCOUNT_FROM " FROM accounts a" ACCOUNT_LATERAL
 
+/* Deletes the nonces of the account `account` (an SQL expression) older
+ * than its newest ones; the next %s is how many to keep besides the one
+ * being added (DIGEST_NONCES_KEPT - 1). So unauthenticated challenges
+ * cannot grow the table without bound. SKIP LOCKED: concurrent challenges
+ * for one account each prune what nobody else holds instead of waiting on
+ * each other's rows (they deadlocked under bench/soak); a skipped row goes
+ * with the next challenge. */
+#define NONCE_PRUNE(account) \
+    "DELETE FROM digest_nonces WHERE id IN (" \
+    "   SELECT n.id FROM digest_nonces n WHERE n.account_id = " account \
+    "   AND n.id <= (SELECT o.id FROM digest_nonces o WHERE o.account_id = " account \
+    "     ORDER BY o.id DESC OFFSET %s::integer LIMIT 1)" \
+    "   FOR UPDATE SKIP LOCKED)"
+
 /* What digest needs of an account: the Account columns, then its passwords
  * with their hashes (ACCOUNT_COL_DIGEST_PASSWORDS). */
 #define DIGEST_SUBJECT_SELECT \
@@ -79,11 +93,7 @@ const store_statement store_statements[] = {
       " fresh AS (INSERT INTO digest_nonces (account_id, nonce)"
       "   SELECT t.id, %s FROM target t WHERE EXISTS (SELECT 1 FROM passwords p WHERE p.account_id = t.id)"
       "   RETURNING account_id),"
-      " pruned AS (DELETE FROM digest_nonces WHERE id IN ("
-      "   SELECT n.id FROM digest_nonces n WHERE n.account_id = (SELECT account_id FROM fresh)"
-      "   AND n.id <= (SELECT o.id FROM digest_nonces o WHERE o.account_id = (SELECT account_id FROM fresh)"
-      "     ORDER BY o.id DESC OFFSET %s::integer LIMIT 1)"
-      "   FOR UPDATE SKIP LOCKED))"
+      " pruned AS (" NONCE_PRUNE("(SELECT account_id FROM fresh)") ")"
       " " DIGEST_SUBJECT_SELECT ACCOUNT_FROM " WHERE a.id = (SELECT id FROM target)" },
     /* A signed request in one round trip: the account, and its nonce's nc
      * advanced if it grows (the row lock makes racing requests with one
@@ -96,25 +106,10 @@ const store_statement store_statements[] = {
       "   RETURNING id)"
       " " DIGEST_SUBJECT_SELECT ", EXISTS (SELECT 1 FROM advanced)"
       ACCOUNT_FROM " WHERE a.id = (SELECT id FROM target)" },
-    /* A new nonce; the account keeps its newest DIGEST_NONCES_KEPT only, so
-     * unauthenticated challenges cannot grow the table without bound. The
-     * older ones are pruned with SKIP LOCKED: concurrent challenges for one
-     * account each prune what nobody else holds instead of waiting on each
-     * other's rows (they deadlocked under bench/soak); a skipped row goes
-     * with the next challenge. */
+    /* A new nonce for an account already read, pruned as above. */
     { "accounts_nonce_insert",
-      "WITH fresh AS (INSERT INTO digest_nonces (account_id, nonce) VALUES (%s::bigint, %s))"
-      " DELETE FROM digest_nonces WHERE id IN ("
-      "   SELECT id FROM digest_nonces WHERE account_id = %s::bigint AND id <= ("
-      "     SELECT id FROM digest_nonces WHERE account_id = %s::bigint"
-      "     ORDER BY id DESC OFFSET %s::integer LIMIT 1)"
-      "   FOR UPDATE SKIP LOCKED)" },
-    /* Accepts nc only if it grows: the row lock makes two requests with the
-     * same nonce and nc race to one winner. */
-    { "accounts_nonce_advance",
-      "UPDATE digest_nonces SET nc = %s::bigint WHERE account_id = %s::bigint AND nonce = %s"
-      " AND nc < %s::bigint AND (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))"
-      " RETURNING id" },
+      "WITH fresh AS (INSERT INTO digest_nonces (account_id, nonce) VALUES (%s::bigint, %s)) "
+      NONCE_PRUNE("%s::bigint") },
     { "accounts_nonce_find",
       "SELECT id FROM digest_nonces WHERE account_id = %s::bigint AND nonce = %s"
       " AND (%s::integer = 0 OR created_at > now() - make_interval(mins => %s::integer))" },
@@ -673,25 +668,15 @@ store_status store_nonce_insert(store *st, const char *account_id, const char *n
     return store_exec(st, "accounts_nonce_insert", NULL, 5, args);
 }
 
-store_status store_nonce_advance(store *st, const char *account_id, const char *nonce,
+store_status store_nonce_refused(store *st, const char *account_id, const char *nonce,
                                  long long nc, long max_age_minutes, nonce_state *state)
 {
     const char *age = apr_ltoa(st->pool, max_age_minutes);
-    const char *ncs = apr_psprintf(st->pool, "%" APR_INT64_T_FMT, (apr_int64_t)nc);
     const char *find[] = { account_id, nonce, age, age };
-    const char *advance[] = { ncs, account_id, nonce, ncs, age, age };
     const char *del[] = { account_id, nonce };
     apr_dbd_row_t *row;
-    store_status s;
+    store_status s = store_select_row(st, "accounts_nonce_find", &row, 4, find);
 
-    if (nc >= 0) {
-        s = store_select_row(st, "accounts_nonce_advance", &row, 6, advance);
-        if (s != STORE_NOT_FOUND) {
-            *state = NONCE_ADVANCED;
-            return s;
-        }
-    }
-    s = store_select_row(st, "accounts_nonce_find", &row, 4, find);
     if (s == STORE_ERROR) {
         return s;
     }

@@ -114,18 +114,20 @@ typedef enum {
     NONCE_UNKNOWN     /* no such live nonce for this account */
 } nonce_state;
 
-/* max_age_minutes: 0 = nonces never age out. nc < 0: no nc was sent, only
- * check that the nonce is live (NONCE_ADVANCED or NONCE_UNKNOWN). */
-store_status store_nonce_advance(store *st, const char *account_id, const char *nonce,
+/* Why a nonce did not advance (store_digest_advance said it did not, or
+ * no nc was sent: nc < 0): NONCE_UNKNOWN when no live nonce of the account
+ * has that value (max_age_minutes: 0 = nonces never age out); with no nc,
+ * NONCE_ADVANCED when it is live (the field checks then refuse the missing
+ * nc); else NONCE_REPLAYED, and the nonce is deleted. */
+store_status store_nonce_refused(store *st, const char *account_id, const char *nonce,
                                  long long nc, long max_age_minutes, nonce_state *state);
 
 /* The hot path of a handshake, one round trip per request. Both give the
  * store_account_by_sip row (NOT_FOUND: no such account).
  * store_digest_challenge also stores nonce for the account when it has a
  * password (a challenge is then due). store_digest_advance also advances
- * the nonce's nc as store_nonce_advance does when nc >= 0 grows;
- * *advanced = 0 otherwise (unknown, expired or replayed: ask
- * store_nonce_advance which). */
+ * the nonce's nc when nc >= 0 grows; *advanced = 0 otherwise (unknown,
+ * expired or replayed: ask store_nonce_refused which). */
 enum { DIGEST_COL_ADVANCED = ACCOUNT_COL_DIGEST_PASSWORDS + 1 };
 store_status store_digest_challenge(store *st, const char *username, const char *domain,
                                     const char *nonce, apr_dbd_row_t **row);

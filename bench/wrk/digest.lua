@@ -8,53 +8,26 @@
 -- Arguments: <domain> <realm> <password>
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local report = dofile(here .. "report.lua")
-local md5 = dofile(here .. "md5.lua")
+local digest_client = dofile(here .. "digest_client.lua")
 
 setup = report.setup
 done = function(summary, latency) report.done(summary, latency, true) end
 
 ok_count, bad_count = 0, 0   -- globals: read by report.done through thread:get
 
-local path = "/api/accounts/me"
-local user, from, ha1, ha2, realm
-local nonces, opaques = {}, {}
-local cnonce_n = 0
+local client
 
 function init(args)
-    local domain = args[1]
-    realm = args[2]
-    user = "digest" .. tid
-    from = "sip:" .. user .. "@" .. domain
-    ha1 = md5(user .. ":" .. realm .. ":" .. args[3])
-    ha2 = md5("GET:" .. path)
+    client = digest_client.new("digest" .. tid, args[1], args[2], args[3], "/api/accounts/me")
 end
 
 function request()
-    local nonce = table.remove(nonces)
-    if not nonce then
-        return wrk.format("GET", path, { From = from })
-    end
-    local opaque = table.remove(opaques)
-    cnonce_n = cnonce_n + 1
-    local cnonce = string.format("c%08x", cnonce_n)
-    local nc = "00000001"
-    local response = md5(ha1 .. ":" .. nonce .. ":" .. nc .. ":" .. cnonce .. ":auth:" .. ha2)
-    local auth = string.format(
-        'Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm=MD5, '
-            .. 'response="%s", opaque="%s", qop=auth, nc=%s, cnonce="%s"',
-        user, realm, nonce, path, response, opaque, nc, cnonce)
-    return wrk.format("GET", path, { From = from, Authorization = auth })
+    return client:request()
 end
 
 function response(status, headers, body)
-    if status == 401 then
-        local challenge = headers["WWW-Authenticate"] or ""
-        local nonce = challenge:match('nonce="([^"]+)"')
-        if nonce then
-            table.insert(nonces, nonce)
-            table.insert(opaques, challenge:match('opaque="([^"]*)"') or "")
-            return
-        end
+    if status == 401 and client:take(headers) then
+        return
     elseif status == 200 then
         ok_count = ok_count + 1
         return

@@ -6,21 +6,18 @@
 -- any other 4xx (unexpected: the workload only sends valid requests).
 -- Arguments: <admin key> <reader key> <domain> <realm> <password>
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-local md5 = dofile(here .. "md5.lua")
 local report = dofile(here .. "report.lua")
+local digest_client = dofile(here .. "digest_client.lua")
 
 setup = report.setup
 
 s2xx, s401, s4xx, s5xx, other = 0, 0, 0, 0, 0
 creates, updates, deletes = 0, 0, 0
 
-local admin_key, reader_key, from, ha1, realm, user
-local path_me = "/api/accounts/me"
-local ha2_me
+local admin_key, reader_key, client
 -- What the next request is, per thread; the steps repeat in this order.
 local steps = { "me", "challenge", "me", "create", "me", "update", "challenge", "delete" }
 local step = 0
-local nonces, opaques = {}, {}
 -- Accounts this thread created and has not deleted, oldest first. Updates
 -- take the newest, deletions the oldest and only above KEEP accounts, so a
 -- deletion never races an update of the same account on another connection.
@@ -29,11 +26,8 @@ local KEEP = 10
 local n = 0
 
 function init(args)
-    admin_key, reader_key, realm = args[1], args[2], args[4]
-    user = "digest" .. tid
-    from = "sip:" .. user .. "@" .. args[3]
-    ha1 = md5(user .. ":" .. realm .. ":" .. args[5])
-    ha2_me = md5("GET:" .. path_me)
+    admin_key, reader_key = args[1], args[2]
+    client = digest_client.new("digest" .. tid, args[3], args[4], args[5], "/api/accounts/me")
 end
 
 local function admin(method, path, body)
@@ -46,23 +40,13 @@ end
 
 function request()
     -- A received nonce is used at once: the second half of a handshake.
-    local nonce = table.remove(nonces)
-    if nonce then
-        local opaque = table.remove(opaques)
-        n = n + 1
-        local cnonce = string.format("s%08x", n)
-        local response = md5(ha1 .. ":" .. nonce .. ":00000001:" .. cnonce .. ":auth:" .. ha2_me)
-        return wrk.format("GET", path_me, {
-            From = from,
-            Authorization = string.format(
-                'Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm=MD5, '
-                    .. 'response="%s", opaque="%s", qop=auth, nc=00000001, cnonce="%s"',
-                user, realm, nonce, path_me, response, opaque, cnonce) })
+    if client:has_nonce() then
+        return client:request()
     end
     step = step % #steps + 1
     local kind = steps[step]
     if kind == "challenge" then
-        return wrk.format("GET", path_me, { From = from })
+        return client:request()
     elseif kind == "create" or (kind == "update" and #ids == 0)
         or (kind == "delete" and #ids <= KEEP) then
         n = n + 1
@@ -80,7 +64,7 @@ function request()
         local id = table.remove(ids, 1)
         return admin("DELETE", "/api/accounts/" .. id)
     end
-    return wrk.format("GET", path_me, { ["x-api-key"] = reader_key })
+    return wrk.format("GET", "/api/accounts/me", { ["x-api-key"] = reader_key })
 end
 
 function response(status, headers, body)
@@ -97,12 +81,7 @@ function response(status, headers, body)
         end
     elseif status == 401 then
         s401 = s401 + 1
-        local challenge = headers["WWW-Authenticate"] or ""
-        local nonce = challenge:match('nonce="([^"]+)"')
-        if nonce then
-            table.insert(nonces, nonce)
-            table.insert(opaques, challenge:match('opaque="([^"]*)"') or "")
-        end
+        client:take(headers)
     elseif status >= 400 and status < 500 then
         s4xx = s4xx + 1
     elseif status >= 500 then
