@@ -1,6 +1,5 @@
 #include "account.h"
 #include "crypto.h"
-#include "json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,116 +69,266 @@ void account_from_new(apr_pool_t *p, const store_new_account *n, const char *id,
     out->dictionary_json = n->dictionary_json ? n->dictionary_json : "{}";
 }
 
-/* Parses JSON text the database built; NULL text or bad JSON gives NULL. */
+/* Parses JSON text the database built; NULL text or bad JSON gives NULL.
+ * Only for the rare sub-objects that are not trivial; the caller puts it. */
 static json_object *parse_db_json(const char *text)
 {
     return text ? json_tokener_parse(text) : NULL;
 }
 
-static json_object *passwords_to_json(const char *algorithms_json)
+/* A string member; null for NULL (an SQL NULL). */
+static void member(json_writer *w, const char *key, const char *s_or_null)
 {
-    json_object *algorithms = parse_db_json(algorithms_json);
-    json_object *out = json_object_new_array();
-    size_t n = algorithms && json_object_is_type(algorithms, json_type_array)
-                   ? json_object_array_length(algorithms) : 0;
+    json_writer_key(w, key);
+    json_writer_string_or_null(w, s_or_null);
+}
 
-    for (size_t i = 0; i < n; i++) {
-        json_object *entry = json_object_new_object();
-        json_object_object_add(entry, "algorithm",
-                               json_object_get(json_object_array_get_idx(algorithms, i)));
-        json_object_array_add(out, entry);
+static void member_bool(json_writer *w, const char *key, int v)
+{
+    json_writer_key(w, key);
+    json_writer_bool(w, v);
+}
+
+static void member_raw(json_writer *w, const char *key, const char *json)
+{
+    json_writer_key(w, key);
+    json_writer_raw(w, json, strlen(json));
+}
+
+/* A timestamp column (epoch seconds as text), or null for SQL NULL. */
+static void member_timestamp(json_writer *w, const char *key, const char *epoch_text)
+{
+    json_writer_key(w, key);
+    if (epoch_text) {
+        json_writer_timestamp(w, strtoll(epoch_text, NULL, 10));
     }
+    else {
+        json_writer_null(w);
+    }
+}
+
+/* The member of a json-c object src (null when missing), as json-c wrote it. */
+static void member_copied(json_writer *w, json_object *src, const char *key)
+{
+    json_object *v = NULL;
+
+    json_object_object_get_ex(src, key, &v);
+    json_writer_key(w, key);
+    json_writer_json_c(w, v);
+}
+
+/* ---- passwords ------------------------------------------------------------ */
+
+static const char *skip_space(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+        s++;
+    }
+    return s;
+}
+
+/* The length (quotes included) of the string at s when json-c would copy
+ * it out unchanged (printable ASCII, no '"' or '\\'), else 0. */
+static size_t plain_string(const char *s)
+{
+    size_t n = 1;
+
+    if (*s != '"') {
+        return 0;
+    }
+    while ((unsigned char)s[n] >= 0x20 && (unsigned char)s[n] < 0x7f && s[n] != '"'
+           && s[n] != '\\') {
+        n++;
+    }
+    return s[n] == '"' ? n + 1 : 0;
+}
+
+/* Algorithms as json_agg writes them, ["SHA-256", "MD5"], every name a
+ * plain string: 1, and with w set the passwords array written from the
+ * text itself. 0 for anything else (json-c then decides). Call without w
+ * first, since it stops half-way through what it does not know. */
+static int plain_passwords(json_writer *w, const char *s)
+{
+    size_t n;
+
+    s = skip_space(s);
+    if (*s++ != '[') {
+        return 0;
+    }
+    if (w) {
+        json_writer_array_begin(w);
+    }
+    s = skip_space(s);
+    while (*s != ']') {
+        if ((n = plain_string(s)) == 0) {
+            return 0;
+        }
+        if (w) {
+            json_writer_object_begin(w);
+            json_writer_key(w, "algorithm");
+            json_writer_raw(w, s, n);
+            json_writer_object_end(w);
+        }
+        s = skip_space(s + n);
+        if (*s == ',') {
+            s = skip_space(s + 1);
+            if (*s == ']') {
+                return 0;       /* a trailing comma: json-c's business */
+            }
+        }
+        else if (*s != ']') {
+            return 0;
+        }
+    }
+    if (w) {
+        json_writer_array_end(w);
+    }
+    return *skip_space(s + 1) == '\0';
+}
+
+/* [{"algorithm": ...}] from the JSON array of algorithm names; [] when the
+ * text is no array. */
+static void write_passwords(json_writer *w, const char *algorithms_json)
+{
+    json_object *algorithms;
+    size_t n;
+
+    if (algorithms_json && plain_passwords(NULL, algorithms_json)) {
+        plain_passwords(w, algorithms_json);
+        return;
+    }
+    algorithms = parse_db_json(algorithms_json);
+    n = algorithms && json_object_is_type(algorithms, json_type_array)
+            ? json_object_array_length(algorithms) : 0;
+    json_writer_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        json_writer_object_begin(w);
+        json_writer_key(w, "algorithm");
+        json_writer_json_c(w, json_object_array_get_idx(algorithms, i));
+        json_writer_object_end(w);
+    }
+    json_writer_array_end(w);
     json_object_put(algorithms);
-    return out;
+}
+
+/* ---- dictionary and change codes -------------------------------------------- */
+
+/* The dictionary object as the database built it; {} (never []) when
+ * empty, missing or not an object. */
+static void write_dictionary(json_writer *w, const char *text)
+{
+    json_object *d;
+
+    if (!text || strcmp(text, "{}") == 0) {
+        json_writer_raw(w, "{}", 2);
+        return;
+    }
+    d = parse_db_json(text);
+    if (d && json_object_is_type(d, json_type_object)) {
+        json_writer_json_c(w, d);
+    }
+    else {
+        json_writer_raw(w, "{}", 2);
+    }
+    json_object_put(d);
 }
 
 /* A change-code object as the database built it (timestamps as epochs),
- * reshaped for the API: ISO timestamps, "code" only where asked. */
-static json_object *change_code_to_json(apr_pool_t *p, const char *text,
-                                        const char *value_key, int with_code)
+ * reshaped for the API: ISO timestamps, "code" only where asked; null
+ * when there is none. */
+static void write_change_code(json_writer *w, const char *text, const char *value_key,
+                              int with_code)
 {
     json_object *src = parse_db_json(text);
-    json_object *out, *v;
-    static const char *const keys[] = { "code", "ip", "user_agent" };
+    json_object *v = NULL;
 
     if (!src || !json_object_is_type(src, json_type_object)) {
         json_object_put(src);
-        return NULL;
+        json_writer_null(w);
+        return;
     }
-    out = json_object_new_object();
-    json_object_object_get_ex(src, value_key, &v);
-    json_object_object_add(out, value_key, json_object_get(v));
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (i == 0 && !with_code) {
-            continue;
-        }
-        json_object_object_get_ex(src, keys[i], &v);
-        json_object_object_add(out, keys[i], json_object_get(v));
+    json_writer_object_begin(w);
+    member_copied(w, src, value_key);
+    if (with_code) {
+        member_copied(w, src, "code");
     }
+    member_copied(w, src, "ip");
+    member_copied(w, src, "user_agent");
     json_object_object_get_ex(src, "created_at", &v);
-    json_object_object_add(out, "created_at",
-                           json_object_new_string(json_timestamp_text(p, json_object_get_int64(v))));
+    json_writer_key(w, "created_at");
+    json_writer_timestamp(w, json_object_get_int64(v));
     json_object_object_get_ex(src, "updated_at", &v);
-    json_object_object_add(out, "updated_at",
-                           json_object_new_string(json_timestamp_text(p, json_object_get_int64(v))));
+    json_writer_key(w, "updated_at");
+    json_writer_timestamp(w, json_object_get_int64(v));
+    json_writer_object_end(w);
     json_object_put(src);
-    return out;
 }
 
-json_object *account_to_json(apr_pool_t *p, const account *a, account_view view,
-                             int with_codes, const accounts_space *space)
-{
-    json_object *o = json_pool_object(p);
-    json_object *dictionary = parse_db_json(a->dictionary_json);
-    json_object *expire_at = NULL;
+/* ---- the Account -------------------------------------------------------------- */
 
+static void write_provisioning_expiry(json_writer *w, const account *a,
+                                      const accounts_space *space)
+{
+    json_writer_key(w, "provisioning_token_expire_at");
     if (a->provisioning_token && space && space->provisioning_token_expiry > 0
         && a->provisioning_token_created_at) {
         long long created = strtoll(a->provisioning_token_created_at, NULL, 10);
-        expire_at = json_object_new_string(
-            json_timestamp_text(p, created + 60LL * space->provisioning_token_expiry));
+        json_writer_timestamp(w, created + 60LL * space->provisioning_token_expiry);
     }
-    if (!dictionary || !json_object_is_type(dictionary, json_type_object)) {
-        json_object_put(dictionary);
-        dictionary = json_object_new_object();   /* never [] */
+    else {
+        json_writer_null(w);
     }
+}
 
-    json_object_object_add(o, "id", json_object_new_int64(strtoll(a->id, NULL, 10)));
-    json_object_object_add(o, "username", json_object_new_string(a->username));
-    json_object_object_add(o, "domain", json_object_new_string(a->domain));
-    json_object_object_add(o, "email", json_string_or_null(a->email));
-    json_object_object_add(o, "activated", json_object_new_boolean(a->activated));
-    json_object_object_add(o, "ip_address", json_string_or_null(a->ip_address));
-    json_object_object_add(o, "user_agent", json_string_or_null(a->user_agent));
-    json_object_object_add(o, "created_at", json_timestamp_or_null(p, a->created_at));
-    json_object_object_add(o, "updated_at", json_timestamp_or_null(p, a->updated_at));
-    json_object_object_add(o, "display_name", json_string_or_null(a->display_name));
-    json_object_object_add(o, "dtmf_protocol", json_string_or_null(a->dtmf_protocol));
-    json_object_object_add(o, "blocked", json_object_new_boolean(a->blocked));
-    json_object_object_add(o, "admin", json_object_new_boolean(a->admin));
-    json_object_object_add(o, "phone", json_string_or_null(a->phone));
-    json_object_object_add(o, "realm", json_string_or_null(space ? space->realm : NULL));
-    json_object_object_add(o, "provisioning_token", json_string_or_null(a->provisioning_token));
-    json_object_object_add(o, "provisioning_token_expire_at", expire_at);
-    json_object_object_add(o, "dictionary", dictionary);
-    json_object_object_add(o, "sip_uri", json_object_new_string(
-                               apr_pstrcat(p, "sip:", a->username, "@", a->domain, NULL)));
+/* The members every view shows, id to sip_uri. */
+static void write_common(json_writer *w, apr_pool_t *p, const account *a,
+                         const accounts_space *space)
+{
+    json_writer_key(w, "id");
+    json_writer_int64(w, strtoll(a->id, NULL, 10));
+    member(w, "username", a->username);
+    member(w, "domain", a->domain);
+    member(w, "email", a->email);
+    member_bool(w, "activated", a->activated);
+    member(w, "ip_address", a->ip_address);
+    member(w, "user_agent", a->user_agent);
+    member_timestamp(w, "created_at", a->created_at);
+    member_timestamp(w, "updated_at", a->updated_at);
+    member(w, "display_name", a->display_name);
+    member(w, "dtmf_protocol", a->dtmf_protocol);
+    member_bool(w, "blocked", a->blocked);
+    member_bool(w, "admin", a->admin);
+    member(w, "phone", a->phone);
+    member(w, "realm", space ? space->realm : NULL);
+    member(w, "provisioning_token", a->provisioning_token);
+    write_provisioning_expiry(w, a, space);
+    json_writer_key(w, "dictionary");
+    write_dictionary(w, a->dictionary_json);
+    member(w, "sip_uri", apr_pstrcat(p, "sip:", a->username, "@", a->domain, NULL));
+}
+
+void account_write_json(json_writer *w, apr_pool_t *p, const account *a, account_view view,
+                        int with_codes, const accounts_space *space)
+{
+    json_writer_object_begin(w);
+    write_common(w, p, a, space);
     if (view != ACCOUNT_VIEW_ADMIN) {
-        json_object_object_add(o, "passwords", passwords_to_json(a->passwords_json));
+        json_writer_key(w, "passwords");
+        write_passwords(w, a->passwords_json);
     }
-    json_object_object_add(o, "email_change_code",
-                           change_code_to_json(p, a->email_change_json, "email", with_codes));
+    json_writer_key(w, "email_change_code");
+    write_change_code(w, a->email_change_json, "email", with_codes);
     if (view == ACCOUNT_VIEW_ADMIN || view == ACCOUNT_VIEW_UPDATED) {
-        json_object_object_add(o, "phone_change_code",
-                               change_code_to_json(p, a->phone_change_json, "phone", with_codes));
+        json_writer_key(w, "phone_change_code");
+        write_change_code(w, a->phone_change_json, "phone", with_codes);
     }
-    json_object_object_add(o, "types", json_object_new_array());
-    json_object_object_add(o, "actions", json_object_new_array());
-    json_object_object_add(o, "carddav_servers", json_object_new_array());
+    member_raw(w, "types", "[]");
+    member_raw(w, "actions", "[]");
+    member_raw(w, "carddav_servers", "[]");
     if (view == ACCOUNT_VIEW_SEARCH) {
-        json_object_object_add(o, "call_forwardings", json_object_new_array());
+        member_raw(w, "call_forwardings", "[]");
     }
-    return o;
+    json_writer_object_end(w);
 }
 
 char *account_password_hash(apr_pool_t *p, const char *algorithm, const char *username,

@@ -6,8 +6,8 @@
 #define ACCOUNTS_ACCOUNT_H
 
 #include <apr_pools.h>
-#include <json-c/json.h>
 
+#include "json_writer.h"
 #include "space.h"
 #include "store.h"
 
@@ -51,11 +51,16 @@ void account_from_row(apr_pool_t *p, store *st, apr_dbd_row_t *row, account *out
 void account_from_new(apr_pool_t *p, const store_new_account *n, const char *id,
                       const char *created_at, account *out);
 
-/* The Account JSON object (a pool-owned root). space is the account's own
- * Space (its realm and provisioning-token expiry), NULL when its domain has
- * no configured Space. with_codes shows the change codes' "code". */
-json_object *account_to_json(apr_pool_t *p, const account *a, account_view view,
-                             int with_codes, const accounts_space *space);
+/* Room for a typical Account's text (a writer grows past it when needed). */
+#define ACCOUNT_JSON_SIZE_HINT 1024
+
+/* Writes the Account JSON object. space is the account's own Space (its
+ * realm and provisioning-token expiry), NULL when its domain has no
+ * configured Space. with_codes shows the change codes' "code". p takes the
+ * few scratch strings (sip_uri). The only serialiser of Accounts: single
+ * replies and listing pages alike. */
+void account_write_json(json_writer *w, apr_pool_t *p, const account *a, account_view view,
+                        int with_codes, const accounts_space *space);
 
 /* hex(H(username ":" realm ":" password)): the stored form of a password. */
 char *account_password_hash(apr_pool_t *p, const char *algorithm, const char *username,

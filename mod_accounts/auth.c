@@ -44,7 +44,10 @@ static int refuse_api_key(accounts_request *req)
     return accounts_send_text(req, HTTP_UNAUTHORIZED, "Invalid API Key");
 }
 
-static int authenticate_api_key(accounts_request *req, const char *key)
+/* shown: whether the route may show the caller's Account (user routes:
+ * /accounts/me...); admin routes only check who calls, so their caller is
+ * read without its sub-objects. */
+static int authenticate_api_key(accounts_request *req, const char *key, int shown)
 {
     request_rec *r = req->r;
     store *db = accounts_db(req);
@@ -66,7 +69,7 @@ static int authenticate_api_key(accounts_request *req, const char *key)
     }
     /* Keys are stored hashed: the lookup is by hash, so comparing the key
      * itself never happens and leaks no timing about stored keys. */
-    s = store_account_by_api_key(db, crypto_secret_hash(r->pool, key), &row);
+    s = store_account_by_api_key(db, crypto_secret_hash(r->pool, key), shown, &row);
     if (s == STORE_ERROR) {
         return accounts_send_unavailable(req);
     }
@@ -331,12 +334,12 @@ static int authenticate_digest(accounts_request *req)
     return ACCOUNTS_CONTINUE;
 }
 
-static int authenticate(accounts_request *req)
+static int authenticate(accounts_request *req, access_level level)
 {
     const char *key = presented_api_key(req->r);
 
     /* A key (header or cookie) means key authentication and nothing else. */
-    return key ? authenticate_api_key(req, key) : authenticate_digest(req);
+    return key ? authenticate_api_key(req, key, level == ACCESS_USER) : authenticate_digest(req);
 }
 
 int accounts_authorize(accounts_request *req, access_level level)
@@ -346,7 +349,7 @@ int accounts_authorize(accounts_request *req, access_level level)
     if (level == ACCESS_PUBLIC) {
         return ACCOUNTS_CONTINUE;
     }
-    if ((rc = authenticate(req)) != ACCOUNTS_CONTINUE) {
+    if ((rc = authenticate(req, level)) != ACCOUNTS_CONTINUE) {
         return rc;
     }
     if (req->caller->blocked) {

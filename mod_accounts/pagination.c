@@ -1,7 +1,7 @@
 #include "pagination.h"
-#include "json.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -33,100 +33,155 @@ long pagination_page(const char *query)
     return page;
 }
 
-static json_object *url_or_null(apr_pool_t *p, const char *path, long page)
+static void write_url(json_writer *w, apr_pool_t *p, const char *path, long page)
 {
-    return page > 0 ? json_object_new_string(apr_psprintf(p, "%s?page=%ld", path, page)) : NULL;
+    if (page > 0) {
+        json_writer_string(w, apr_psprintf(p, "%s?page=%ld", path, page));
+    }
+    else {
+        json_writer_null(w);
+    }
 }
 
-static void add_page_link(apr_pool_t *p, json_object *links, const char *path, long n, long current)
+static void write_page_link(json_writer *w, apr_pool_t *p, const char *path, long n,
+                            long current)
 {
-    json_object *link = json_object_new_object();
-    json_object_object_add(link, "url", url_or_null(p, path, n));
-    json_object_object_add(link, "label", json_object_new_string(apr_ltoa(p, n)));
-    json_object_object_add(link, "page", json_object_new_int64(n));
-    json_object_object_add(link, "active", json_object_new_boolean(n == current));
-    json_object_array_add(links, link);
+    char label[24];
+
+    snprintf(label, sizeof(label), "%ld", n);
+    json_writer_object_begin(w);
+    json_writer_key(w, "url");
+    write_url(w, p, path, n);
+    json_writer_key(w, "label");
+    json_writer_string(w, label);
+    json_writer_key(w, "page");
+    json_writer_int64(w, n);
+    json_writer_key(w, "active");
+    json_writer_bool(w, n == current);
+    json_writer_object_end(w);
 }
 
-static void add_gap(json_object *links)
+/* The "..." between two runs of page links: always the same text. */
+static void write_gap(json_writer *w)
 {
-    json_object *link = json_object_new_object();
-    json_object_object_add(link, "url", NULL);
-    json_object_object_add(link, "label", json_object_new_string("..."));
-    json_object_object_add(link, "active", json_object_new_boolean(0));
-    json_object_array_add(links, link);
+    static const char gap[] = "{\"url\":null,\"label\":\"...\",\"active\":false}";
+
+    json_writer_raw(w, gap, sizeof(gap) - 1);
 }
 
-static void add_range(apr_pool_t *p, json_object *links, const char *path, long from, long to,
-                      long current)
+static void write_range(json_writer *w, apr_pool_t *p, const char *path, long from, long to,
+                        long current)
 {
     for (long n = from; n <= to; n++) {
-        add_page_link(p, links, path, n, current);
+        write_page_link(w, p, path, n, current);
     }
 }
 
 /* Laravel's window, three pages on each side of the current one. */
-static void add_window(apr_pool_t *p, json_object *links, const char *path, long P, long L)
+static void write_window(json_writer *w, apr_pool_t *p, const char *path, long P, long L)
 {
     if (L < 14) {
-        add_range(p, links, path, 1, L, P);
+        write_range(w, p, path, 1, L, P);
     }
     else if (P <= 7) {
-        add_range(p, links, path, 1, 10, P);
-        add_gap(links);
-        add_range(p, links, path, L - 1, L, P);
+        write_range(w, p, path, 1, 10, P);
+        write_gap(w);
+        write_range(w, p, path, L - 1, L, P);
     }
     else if (P > L - 7) {
-        add_range(p, links, path, 1, 2, P);
-        add_gap(links);
-        add_range(p, links, path, L - 9, L, P);
+        write_range(w, p, path, 1, 2, P);
+        write_gap(w);
+        write_range(w, p, path, L - 9, L, P);
     }
     else {
-        add_range(p, links, path, 1, 2, P);
-        add_gap(links);
-        add_range(p, links, path, P - 3, P + 3, P);
-        add_gap(links);
-        add_range(p, links, path, L - 1, L, P);
+        write_range(w, p, path, 1, 2, P);
+        write_gap(w);
+        write_range(w, p, path, P - 3, P + 3, P);
+        write_gap(w);
+        write_range(w, p, path, L - 1, L, P);
     }
 }
 
-static json_object *nav_link(apr_pool_t *p, const char *path, const char *label, long target)
+static void write_nav_link(json_writer *w, apr_pool_t *p, const char *path, const char *label,
+                           long target)
 {
-    json_object *link = json_object_new_object();
-    json_object_object_add(link, "url", url_or_null(p, path, target));
-    json_object_object_add(link, "label", json_object_new_string(label));
-    json_object_object_add(link, "page", target > 0 ? json_object_new_int64(target) : NULL);
-    json_object_object_add(link, "active", json_object_new_boolean(0));
-    return link;
+    json_writer_object_begin(w);
+    json_writer_key(w, "url");
+    write_url(w, p, path, target);
+    json_writer_key(w, "label");
+    json_writer_string(w, label);
+    json_writer_key(w, "page");
+    if (target > 0) {
+        json_writer_int64(w, target);
+    }
+    else {
+        json_writer_null(w);
+    }
+    json_writer_key(w, "active");
+    json_writer_bool(w, 0);
+    json_writer_object_end(w);
 }
 
-json_object *pagination_json(apr_pool_t *p, const char *path, long page, long long total,
-                             json_object *data)
+static void write_links(json_writer *w, apr_pool_t *p, const char *path, long page, long last,
+                        long prev, long next)
 {
-    json_object *o = json_pool_object(p);
-    json_object *links = json_object_new_array();
+    json_writer_array_begin(w);
+    write_nav_link(w, p, path, "&laquo; Previous", prev);
+    write_window(w, p, path, page, last);
+    write_nav_link(w, p, path, "Next &raquo;", next);
+    json_writer_array_end(w);
+}
+
+/* An item number, or null on an empty page. */
+static void write_item_number(json_writer *w, long count, long long n)
+{
+    if (count) {
+        json_writer_int64(w, n);
+    }
+    else {
+        json_writer_null(w);
+    }
+}
+
+void pagination_write_begin(json_writer *w, long page)
+{
+    json_writer_object_begin(w);
+    json_writer_key(w, "current_page");
+    json_writer_int64(w, page);
+    json_writer_key(w, "data");
+    json_writer_array_begin(w);
+}
+
+void pagination_write_end(json_writer *w, apr_pool_t *p, const char *path, long page,
+                          long long total, long count)
+{
     long last = total > 0 ? (long)((total + PAGINATION_PER_PAGE - 1) / PAGINATION_PER_PAGE) : 1;
-    long count = (long)json_object_array_length(data);
     long long from = (long long)(page - 1) * PAGINATION_PER_PAGE + 1;
     long prev = page > 1 ? page - 1 : 0;
     long next = page < last ? page + 1 : 0;
 
-    json_object_array_add(links, nav_link(p, path, "&laquo; Previous", prev));
-    add_window(p, links, path, page, last);
-    json_object_array_add(links, nav_link(p, path, "Next &raquo;", next));
-
-    json_object_object_add(o, "current_page", json_object_new_int64(page));
-    json_object_object_add(o, "data", data);
-    json_object_object_add(o, "first_page_url", url_or_null(p, path, 1));
-    json_object_object_add(o, "from", count ? json_object_new_int64(from) : NULL);
-    json_object_object_add(o, "last_page", json_object_new_int64(last));
-    json_object_object_add(o, "last_page_url", url_or_null(p, path, last));
-    json_object_object_add(o, "links", links);
-    json_object_object_add(o, "next_page_url", url_or_null(p, path, next));
-    json_object_object_add(o, "path", json_object_new_string(path));
-    json_object_object_add(o, "per_page", json_object_new_int64(PAGINATION_PER_PAGE));
-    json_object_object_add(o, "prev_page_url", url_or_null(p, path, prev));
-    json_object_object_add(o, "to", count ? json_object_new_int64(from + count - 1) : NULL);
-    json_object_object_add(o, "total", json_object_new_int64(total));
-    return o;
+    json_writer_array_end(w);
+    json_writer_key(w, "first_page_url");
+    write_url(w, p, path, 1);
+    json_writer_key(w, "from");
+    write_item_number(w, count, from);
+    json_writer_key(w, "last_page");
+    json_writer_int64(w, last);
+    json_writer_key(w, "last_page_url");
+    write_url(w, p, path, last);
+    json_writer_key(w, "links");
+    write_links(w, p, path, page, last, prev, next);
+    json_writer_key(w, "next_page_url");
+    write_url(w, p, path, next);
+    json_writer_key(w, "path");
+    json_writer_string(w, path);
+    json_writer_key(w, "per_page");
+    json_writer_int64(w, PAGINATION_PER_PAGE);
+    json_writer_key(w, "prev_page_url");
+    write_url(w, p, path, prev);
+    json_writer_key(w, "to");
+    write_item_number(w, count, from + count - 1);
+    json_writer_key(w, "total");
+    json_writer_int64(w, total);
+    json_writer_object_end(w);
 }

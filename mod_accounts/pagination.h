@@ -6,7 +6,8 @@
 #define ACCOUNTS_PAGINATION_H
 
 #include <apr_pools.h>
-#include <json-c/json.h>
+
+#include "json_writer.h"
 
 #define PAGINATION_PER_PAGE 20
 
@@ -14,10 +15,13 @@
  * to 2147483647 (digits only, the last page= wins), else 1. */
 long pagination_page(const char *query);
 
-/* The paginator for page of total items; data (an array, ownership taken)
- * holds the page's items; path is the list URL without query. The result
- * is a pool-owned root. */
-json_object *pagination_json(apr_pool_t *p, const char *path, long page, long long total,
-                             json_object *data);
+/* The paginator for page of total items, written in two halves around
+ * its "data" array so that the items go straight into w: begin writes
+ * {"current_page":page,"data":[ and the caller then writes the page's
+ * items as values; end closes the array (count items were written) and
+ * writes the other fields. path is the list URL without query. */
+void pagination_write_begin(json_writer *w, long page);
+void pagination_write_end(json_writer *w, apr_pool_t *p, const char *path, long page,
+                          long long total, long count);
 
 #endif

@@ -61,15 +61,21 @@ static void common_headers(accounts_request *req, int status)
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache, private");
 }
 
+int accounts_send_json_text(accounts_request *req, int status, const char *text,
+                            apr_size_t len)
+{
+    common_headers(req, status);
+    ap_set_content_type(req->r, "application/json");
+    ap_set_content_length(req->r, len);
+    ap_rwrite(text, (int)len, req->r);
+    return OK;
+}
+
 int accounts_send_json(accounts_request *req, int status, json_object *body)
 {
     const char *text = json_pool_serialize(req->r->pool, body);
 
-    common_headers(req, status);
-    ap_set_content_type(req->r, "application/json");
-    ap_set_content_length(req->r, strlen(text));
-    ap_rputs(text, req->r);
-    return OK;
+    return accounts_send_json_text(req, status, text, strlen(text));
 }
 
 int accounts_send_message(accounts_request *req, int status, const char *message)

@@ -46,6 +46,10 @@ int accounts_read_params(accounts_request *req);
 
 /* Answers: each sets the status, writes the body and returns OK. */
 int accounts_send_json(accounts_request *req, int status, json_object *body);
+/* JSON already serialised (len bytes of text, e.g. a json_writer's): the
+ * same status and headers as accounts_send_json. */
+int accounts_send_json_text(accounts_request *req, int status, const char *text,
+                            apr_size_t len);
 int accounts_send_message(accounts_request *req, int status, const char *message);
 int accounts_send_text(accounts_request *req, int status, const char *text);
 int accounts_send_empty(accounts_request *req, int status);

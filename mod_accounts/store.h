@@ -84,7 +84,9 @@ enum {
 };
 
 /* The account owning an API key (by the key's hash), followed by the key's
- * columns: see API_KEY_COL_*. */
+ * columns: see API_KEY_COL_*. Without details, the sub-object columns are
+ * empty (no token, passwords, dictionary entries or change codes) and
+ * nothing is read for them: for callers that are never shown. */
 enum {
     API_KEY_COL_ID = ACCOUNT_COLUMNS_COUNT,
     API_KEY_COL_IP,
@@ -92,7 +94,7 @@ enum {
     API_KEY_COL_EXPIRY_MINUTES,
     API_KEY_COL_IDLE_SECONDS
 };
-store_status store_account_by_api_key(store *st, const char *key_hash,
+store_status store_account_by_api_key(store *st, const char *key_hash, int with_details,
                                       apr_dbd_row_t **row);
 
 /* ---- digest ---- */

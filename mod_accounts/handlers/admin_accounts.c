@@ -291,37 +291,44 @@ int handle_admin_list(accounts_request *req)
     request_rec *r = req->r;
     long page = pagination_page(r->args);
     long long offset = (long long)(page - 1) * PAGINATION_PER_PAGE;
-    json_object *data = json_object_new_array();
+    /* The page's Accounts, plus the paginator and its links. */
+    json_writer *w = json_writer_create(r->pool,
+                                        PAGINATION_PER_PAGE * ACCOUNT_JSON_SIZE_HINT + 4096);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
     long long total = -1;
+    long count = 0;
+    const char *text;
+    apr_size_t len;
 
     /* The rows carry the Space's exact total (kept by triggers, no
      * count(*) per request): one round trip. Only a page past the end,
      * which has no row, asks for the total on its own. */
     if (store_accounts_page(req->db, req->space->domain, offset, PAGINATION_PER_PAGE, &res) != STORE_OK) {
-        json_object_put(data);
         return accounts_send_unavailable(req);
     }
+    /* Each row is written as it is read: "data" comes before every field
+     * that needs the count or the total. */
+    pagination_write_begin(w, page);
     while (apr_dbd_get_row(req->db->driver, r->pool, res, &row, -1) == 0) {
         account a;
         if (total < 0) {
             total = strtoll(store_column(req->db, row, PAGE_COL_TOTAL), NULL, 10);
         }
         account_from_row(r->pool, req->db, row, &a);
-        json_object_array_add(data, json_object_get(
-            account_to_json(r->pool, &a, ACCOUNT_VIEW_ADMIN, 0, req->space)));
+        account_write_json(w, r->pool, &a, ACCOUNT_VIEW_ADMIN, 0, req->space);
+        count++;
     }
     if (total < 0) {
-        long count;
-        if (store_space_count(req->db, req->space->domain, &count) != STORE_OK) {
-            json_object_put(data);
+        long space_count;
+        if (store_space_count(req->db, req->space->domain, &space_count) != STORE_OK) {
             return accounts_send_unavailable(req);
         }
-        total = count;
+        total = space_count;
     }
-    return accounts_send_json(req, HTTP_OK,
-                              pagination_json(r->pool, list_url(r), page, total, data));
+    pagination_write_end(w, r->pool, list_url(r), page, total, count);
+    text = json_writer_finish(w, &len);
+    return accounts_send_json_text(req, HTTP_OK, text, len);
 }
 
 /* Sends the account of a lookup, or the 404 message. */
@@ -337,9 +344,8 @@ static int reply_found(accounts_request *req, store_status s, apr_dbd_row_t *row
         return accounts_send_message(req, HTTP_NOT_FOUND, missing);
     }
     account_from_row(req->r->pool, req->db, row, &a);
-    return accounts_send_json(req, HTTP_OK,
-                              account_to_json(req->r->pool, &a, view, with_codes,
-                                              space_registry_find(req->registry, a.domain)));
+    return send_account(req, HTTP_OK, &a, view, with_codes,
+                        space_registry_find(req->registry, a.domain));
 }
 
 int handle_admin_show(accounts_request *req)

@@ -13,7 +13,10 @@
 extern const route accounts_routes[];
 extern const int accounts_routes_count;
 
-/* replies.c: the account with that id (re-read after a change), or 404. */
+/* replies.c: status with the Account a as JSON (space: its own Space). */
+int send_account(accounts_request *req, int status, const account *a, account_view view,
+                 int with_codes, const accounts_space *space);
+/* The account with that id (re-read after a change), or 404. */
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes);
 

@@ -23,9 +23,7 @@ static const char *caller_realm(const accounts_request *req)
  * the vhost's, api.md 1.7 item 14). */
 int handle_me_show(accounts_request *req)
 {
-    return accounts_send_json(req, HTTP_OK,
-                              account_to_json(req->r->pool, req->caller, ACCOUNT_VIEW_SELF,
-                                              0, req->caller_space));
+    return send_account(req, HTTP_OK, req->caller, ACCOUNT_VIEW_SELF, 0, req->caller_space);
 }
 
 /* DELETE /accounts/me: tombstone, then everything of the account goes. */

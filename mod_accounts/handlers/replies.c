@@ -8,6 +8,18 @@
 
 #include <http_protocol.h>
 
+int send_account(accounts_request *req, int status, const account *a, account_view view,
+                 int with_codes, const accounts_space *space)
+{
+    json_writer *w = json_writer_create(req->r->pool, ACCOUNT_JSON_SIZE_HINT);
+    const char *text;
+    apr_size_t len;
+
+    account_write_json(w, req->r->pool, a, view, with_codes, space);
+    text = json_writer_finish(w, &len);
+    return accounts_send_json_text(req, status, text, len);
+}
+
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
                   int with_codes)
 {
@@ -23,9 +35,8 @@ int reply_account(accounts_request *req, int status, const char *id, account_vie
         return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
     }
     account_from_row(r->pool, req->db, row, &a);
-    return accounts_send_json(req, status,
-                              account_to_json(r->pool, &a, view, with_codes,
-                                              space_registry_find(req->registry, a.domain)));
+    return send_account(req, status, &a, view, with_codes,
+                        space_registry_find(req->registry, a.domain));
 }
 
 int reply_new_account(accounts_request *req, const store_new_account *n, const char *id,
@@ -34,9 +45,8 @@ int reply_new_account(accounts_request *req, const store_new_account *n, const c
     account a;
 
     account_from_new(req->r->pool, n, id, created_at, &a);
-    return accounts_send_json(req, HTTP_OK,
-                              account_to_json(req->r->pool, &a, ACCOUNT_VIEW_SELF, 0,
-                                              space_registry_find(req->registry, a.domain)));
+    return send_account(req, HTTP_OK, &a, ACCOUNT_VIEW_SELF, 0,
+                        space_registry_find(req->registry, a.domain));
 }
 
 /* The User-Agent as stored (api.md 1.3): at most USER_AGENT_MAX characters

@@ -30,7 +30,7 @@ sql('CREATE DATABASE accounts_migrate_test');
 (my $fresh = $ENV{ACCOUNTS_DB}) =~ s/dbname=\S+/dbname=accounts_migrate_test/;
 ($rc, $out) = Accounts::Test::_run($ENV{ACCOUNTSCTL}, '--db', $fresh, 'migrate', '--sql-dir', $ENV{ACCOUNTS_SQL_DIR});
 is($rc, 0, 'migrate on an empty database: exit 0');
-is($out, "0001_init\n0002_account_functions\n0003_account_update\n0004_statement_level_counters\n0005_reset_password\n0006_hot_paths\n", 'prints the migrations applied, in order');
+is($out, "0001_init\n0002_account_functions\n0003_account_update\n0004_statement_level_counters\n0005_reset_password\n0006_hot_paths\n0007_page_walk\n", 'prints the migrations applied, in order');
 ($rc, $out) = Accounts::Test::_run($ENV{ACCOUNTSCTL}, '--db', $fresh, 'migrate', '--sql-dir', $ENV{ACCOUNTS_SQL_DIR});
 is($rc, 0, 'migrate again: exit 0');
 is($out, '', 'and a no-op');

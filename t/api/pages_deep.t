@@ -1,6 +1,7 @@
 # GET /accounts deep in a big Space (api.md 3.3, 5.12): pages past the
-# first 4096 accounts are found through the id buckets of sql/0006. Every
-# page checked here must hold exactly the ids a plain ORDER BY id OFFSET
+# first 4096 accounts are found through the id buckets of sql/0006 and
+# 0007. Every page checked here must hold exactly the ids a plain ORDER BY
+# id OFFSET
 # gives, after bulk inserts from several connections (several writer
 # slots), deletions, moves out of and into the Space, and creations
 # through the API.
@@ -10,7 +11,7 @@ use Apache::Test qw(-withtestmore);
 use lib 't/lib', 'lib';
 use Accounts::Test;
 
-plan tests => 25;
+plan tests => 34;
 
 reset_db();
 my $admin = create_admin('admin', 'a.test');
@@ -21,6 +22,14 @@ for my $chunk (0 .. 2) {
     sql("INSERT INTO accounts (username, domain, ip_address)"
         . " SELECT 'u$chunk-' || g, 'a.test', '192.0.2.1' FROM generate_series(1, 4000) g");
 }
+# sql/0007: each insert of a multiple of 256 ids folds the Space's buckets
+# older than the previous one into one row each (slot -1).
+my $cold = "FROM account_id_buckets WHERE domain = 'a.test' AND bucket <"
+    . " (SELECT max(bucket) - 1 FROM account_id_buckets WHERE domain = 'a.test')";
+is(sql_value("SELECT count(DISTINCT bucket) || '/' || count(*) FILTER (WHERE slot <> -1) $cold"),
+   sql_value("SELECT count(DISTINCT bucket) $cold") . '/0',
+   'three writers: every cold bucket folded into one row');
+ok(sql_value("SELECT count(DISTINCT bucket) $cold") >= 1, 'and there are cold buckets');
 sql("DELETE FROM accounts WHERE domain = 'a.test' AND id BETWEEN 3000 AND 5200");
 sql("UPDATE accounts SET domain = 'b.test' WHERE domain = 'a.test' AND id % 7 = 0 AND id < 9000");
 sql("UPDATE accounts SET domain = 'a.test' WHERE domain = 'b.test' AND id % 14 = 0 AND id < 6000");
@@ -55,11 +64,21 @@ is_deeply([ $p->{total}, $p->{data} ], [ 1, [] ], 'a deep page of a Space that s
 
 # Bucket rows with a sum of zero remain; they must not break a lookup.
 sql("INSERT INTO accounts (username, domain, ip_address)"
-    . " SELECT 'late-' || g, 'a.test', '192.0.2.1' FROM generate_series(1, 5000) g");
-my $expected = sql_value("SELECT string_agg(id::text, ',' ORDER BY id) FROM"
-    . " (SELECT id FROM accounts WHERE domain = 'a.test' ORDER BY id LIMIT 20 OFFSET 4500) p");
-is(join(',', map { $_->{id} } @{ json_of(A('/accounts?page=226'))->{data} }), $expected,
-   'after emptied buckets, a deep page is still right');
+    . " SELECT 'late-' || g, 'a.test', '192.0.2.1' FROM generate_series(1, 12000) g");
+# That insert folded the deletions' rows: every page below the newest
+# buckets is now found by one probe of the folded running totals (sql/0007),
+# the last 4096 accounts backwards from the newest.
+is(sql_value("SELECT count(*) $cold AND slot >= 0"), 0, 'after more creations: every cold bucket folded again');
+my $late_total = sql_value("SELECT count(*) FROM accounts WHERE domain = 'a.test'");
+my $late_last = int(($late_total + 19) / 20);
+ok($late_total > 2 * 4096, "$late_total accounts: pages between the first and the last 4096");
+for my $page (206, 300, 395, 396, 397, $late_last) {
+    my $offset = ($page - 1) * 20;
+    my $expected = sql_value("SELECT string_agg(id::text, ',' ORDER BY id) FROM"
+        . " (SELECT id FROM accounts WHERE domain = 'a.test' ORDER BY id LIMIT 20 OFFSET $offset) p");
+    is(join(',', map { $_->{id} } @{ json_of(A("/accounts?page=$page"))->{data} }), $expected,
+       "after emptied and folded buckets, page $page is still right");
+}
 
 # The listing reads sub-objects set-wise for the page (store.c
 # accounts_page): each item must be what GET /accounts/{id} shows of the

@@ -30,6 +30,7 @@ int main(void)
     srunner_add_suite(sr, digest_suite());
     srunner_add_suite(sr, fields_suite());
     srunner_add_suite(sr, json_suite());
+    srunner_add_suite(sr, json_writer_suite());
     srunner_add_suite(sr, pagination_suite());
     srunner_add_suite(sr, mail_suite());
     srunner_run_all(sr, CK_NORMAL);

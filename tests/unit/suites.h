@@ -13,6 +13,7 @@ Suite *api_key_suite(void);
 Suite *digest_suite(void);
 Suite *fields_suite(void);
 Suite *json_suite(void);
+Suite *json_writer_suite(void);
 Suite *pagination_suite(void);
 Suite *mail_suite(void);
 
