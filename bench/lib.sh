@@ -78,7 +78,10 @@ LoadModule dbd_module "$BENCH_MODULES/mod_dbd.so"
 LoadModule accounts_module "$BUILD/mod_accounts/.libs/mod_accounts.so"
 
 # Debian's mpm_event defaults, sized for 2 cores; every child keeps its own
-# pool of database connections (DBDMax per child).
+# pool of database connections (DBDMax per child), sized for the machine:
+# 2 x 8 = the 16 connections of the load, 8 backends per core. With 2 x 25,
+# PostgreSQL ran up to 50 backends on 2 cores and every scenario was 3-15 %
+# slower (BENCH_DBD sets another size).
 StartServers 2
 ServerLimit 2
 ThreadsPerChild 25
@@ -92,9 +95,9 @@ MaxKeepAliveRequests 0
 DocumentRoot "$WORK/htdocs"
 DBDriver pgsql
 DBDParams "$ACCOUNTS_DB"
-DBDMin 25
-DBDKeep 25
-DBDMax 25
+DBDMin ${BENCH_DBD:-8}
+DBDKeep ${BENCH_DBD:-8}
+DBDMax ${BENCH_DBD:-8}
 AccountsSecret bench-secret
 
 <VirtualHost 127.0.0.1:$BENCH_PORT>
