@@ -44,8 +44,8 @@
     "   FROM provisioning_tokens t WHERE t.account_id = a.id AND NOT t.used" \
     "   ORDER BY t.id DESC LIMIT 1) pt ON true"
 
-/* The ids of the listing's page (accounts_page): an array, so that each
- * table is read by one index scan over them. */
+/* The ids of a listing's page (accounts_page, accounts_page_extras): an
+ * array, so that each table is read by one index scan over them. */
 #define PAGE_IDS "ANY((SELECT ids FROM page)::bigint[])"
 
 /* The newest unconsumed change code of each account of the page. */
@@ -258,30 +258,38 @@ const store_statement store_statements[] = {
     /* One page of a Space's accounts by id. The Space's total and the
      * page's ids come from its id buckets (sql/0007: a few index probes,
      * and at most one bucket of index entries skipped, whatever the page).
-     * The ids go on as one array: the accounts and each sub-object table
-     * are read by one index scan over the 20 ids (PAGE_IDS), and nothing
-     * scans a table whatever its size (a join on the ids as a set let the
-     * planner scan the provisioning tokens whole: 0.5 ms per page). The
-     * Admin variant shows no passwords, so none are read. Each row also
-     * carries the total (PAGE_COL_TOTAL): a listing is one round trip.
-     * Same columns as ACCOUNT_SELECT. */
+     * The ids go on as one array: the accounts and their provisioning
+     * tokens are read by one index scan over the 20 ids (PAGE_IDS), and
+     * nothing scans a table whatever its size (a join on the ids as a set
+     * let the planner scan the provisioning tokens whole: 0.5 ms per
+     * page). The Admin variant shows no passwords, so none are read; the
+     * rarer sub-objects come from accounts_page_extras, for the rows
+     * flagged (PAGE_COL_HAS_EXTRAS). Each row also carries the total
+     * (PAGE_COL_TOTAL): a listing is one round trip, or two when an
+     * account of the page has a dictionary entry or a change code. Same
+     * columns as ACCOUNT_SELECT. */
     { "accounts_page",
       "WITH total AS MATERIALIZED (SELECT accounts_space_count(%s) AS n),"
       " page AS MATERIALIZED (SELECT array_agg(id) AS ids"
       "   FROM accounts_page_ids(%s, %s::bigint, %s::integer, (SELECT n FROM total)) AS id)"
       " SELECT " ACCOUNT_ROW_COLUMNS ", pt.token, extract(epoch FROM pt.created_at)::bigint,"
-      " '[]'::json, coalesce(d.j, '{}'), e.j, ph.j,"
-      " (SELECT n FROM total)"
+      " '[]'::json, '{}'::json, NULL::json, NULL::json, (SELECT n FROM total), a.has_extras"
       " FROM accounts a"
       " LEFT JOIN (SELECT DISTINCT ON (t.account_id) t.account_id, t.token, t.created_at"
       "   FROM provisioning_tokens t WHERE t.account_id = " PAGE_IDS " AND NOT t.used"
       "   ORDER BY t.account_id, t.id DESC) pt ON pt.account_id = a.id"
+      " WHERE a.id = " PAGE_IDS
+      " ORDER BY a.id" },
+    /* The dictionary and change codes of the page's accounts flagged
+     * has_extras (sql/0007), by id (PAGE_EXTRAS_COL_*): few accounts have
+     * any, so the page statement leaves them out. */
+    { "accounts_page_extras",
+      "WITH page AS MATERIALIZED (SELECT %s::bigint[] AS ids)"
+      " SELECT a.id, coalesce(d.j, '{}'), e.j, ph.j FROM unnest((SELECT ids FROM page)) AS a(id)"
       " LEFT JOIN (SELECT d.account_id, " DICTIONARY_OBJECT " AS j FROM account_dictionary_entries d"
       "   WHERE d.account_id = " PAGE_IDS " GROUP BY d.account_id) d ON d.account_id = a.id"
       PAGE_CHANGE_CODES("email_change_codes", "email", "e")
-      PAGE_CHANGE_CODES("phone_change_codes", "phone", "ph")
-      " WHERE a.id = " PAGE_IDS
-      " ORDER BY a.id" },
+      PAGE_CHANGE_CODES("phone_change_codes", "phone", "ph") },
     { "accounts_account_head",
       "SELECT username, domain FROM accounts WHERE id = %s::bigint" },
     { "accounts_set_activated",
@@ -950,6 +958,12 @@ store_status store_account_by_email(store *st, const char *domain, const char *e
 {
     const char *args[] = { domain, email };
     return store_select_row(st, "accounts_account_by_email", row, 2, args);
+}
+
+store_status store_accounts_page_extras(store *st, const char *ids, apr_dbd_results_t **res)
+{
+    const char *args[] = { ids };
+    return store_select(st, "accounts_page_extras", res, 1, args);
 }
 
 store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,

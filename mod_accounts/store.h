@@ -267,10 +267,20 @@ store_status store_account_by_username(store *st, const char *username, const ch
 store_status store_account_by_email(store *st, const char *domain, const char *email,
                                     apr_dbd_row_t **row);
 /* limit accounts of the Space from offset, ordered by id; each row also
- * holds the Space's total in column PAGE_COL_TOTAL. */
-enum { PAGE_COL_TOTAL = ACCOUNT_COLUMNS_COUNT };
+ * holds the Space's total in column PAGE_COL_TOTAL, and in
+ * PAGE_COL_HAS_EXTRAS whether the account may have dictionary entries or
+ * change codes: the rows leave those out (an empty dictionary, no codes). */
+enum { PAGE_COL_TOTAL = ACCOUNT_COLUMNS_COUNT, PAGE_COL_HAS_EXTRAS };
 store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,
                                  apr_dbd_results_t **res);
+/* The dictionary and change codes (as ACCOUNT_COL_DICTIONARY and the change
+ * columns hold them) of the accounts whose ids are listed in ids, a
+ * PostgreSQL array literal ("{1,2}"): one row per id. */
+enum {
+    PAGE_EXTRAS_COL_ID, PAGE_EXTRAS_COL_DICTIONARY, PAGE_EXTRAS_COL_EMAIL_CHANGE,
+    PAGE_EXTRAS_COL_PHONE_CHANGE
+};
+store_status store_accounts_page_extras(store *st, const char *ids, apr_dbd_results_t **res);
 
 /* Username and domain of an account, whatever its Space. */
 store_status store_account_head(store *st, const char *id, const char **username,

@@ -286,6 +286,35 @@ static const char *list_url(request_rec *r)
     return apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, path, NULL);
 }
 
+/* Fills in the dictionary and change codes of the page's accounts whose
+ * ids are listed in ids ("{1,2}": those flagged has_extras), from
+ * accounts_page_extras. */
+static store_status add_page_extras(accounts_request *req, account *accounts, long count,
+                                    const char *ids)
+{
+    apr_pool_t *p = req->r->pool;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+
+    if (store_accounts_page_extras(req->db, ids, &res) != STORE_OK) {
+        return STORE_ERROR;
+    }
+    while (apr_dbd_get_row(req->db->driver, p, res, &row, -1) == 0) {
+        const char *id = store_column(req->db, row, PAGE_EXTRAS_COL_ID);
+        for (long i = 0; i < count; i++) {
+            if (id && strcmp(accounts[i].id, id) == 0) {
+                const char *v = store_column(req->db, row, PAGE_EXTRAS_COL_DICTIONARY);
+                accounts[i].dictionary_json = v ? apr_pstrdup(p, v) : NULL;
+                v = store_column(req->db, row, PAGE_EXTRAS_COL_EMAIL_CHANGE);
+                accounts[i].email_change_json = v ? apr_pstrdup(p, v) : NULL;
+                v = store_column(req->db, row, PAGE_EXTRAS_COL_PHONE_CHANGE);
+                accounts[i].phone_change_json = v ? apr_pstrdup(p, v) : NULL;
+            }
+        }
+    }
+    return STORE_OK;
+}
+
 int handle_admin_list(accounts_request *req)
 {
     request_rec *r = req->r;
@@ -294,6 +323,8 @@ int handle_admin_list(accounts_request *req)
     /* The page's Accounts, plus the paginator and its links. */
     json_writer *w = json_writer_create(r->pool,
                                         PAGINATION_PER_PAGE * ACCOUNT_JSON_SIZE_HINT + 4096);
+    account accounts[PAGINATION_PER_PAGE];
+    const char *flagged = NULL;     /* "1,2": the ids flagged has_extras */
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
     long long total = -1;
@@ -303,21 +334,29 @@ int handle_admin_list(accounts_request *req)
 
     /* The rows carry the Space's exact total (kept by triggers, no
      * count(*) per request): one round trip. Only a page past the end,
-     * which has no row, asks for the total on its own. */
+     * which has no row, asks for the total on its own; only a page with
+     * accounts that may have a dictionary or change codes asks for those. */
     if (store_accounts_page(req->db, req->space->domain, offset, PAGINATION_PER_PAGE, &res) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
-    /* Each row is written as it is read: "data" comes before every field
-     * that needs the count or the total. */
-    pagination_write_begin(w, page);
     while (apr_dbd_get_row(req->db->driver, r->pool, res, &row, -1) == 0) {
-        account a;
+        const char *extras = store_column(req->db, row, PAGE_COL_HAS_EXTRAS);
         if (total < 0) {
             total = strtoll(store_column(req->db, row, PAGE_COL_TOTAL), NULL, 10);
         }
-        account_from_row(r->pool, req->db, row, &a);
-        account_write_json(w, r->pool, &a, ACCOUNT_VIEW_ADMIN, 0, req->space);
+        if (count == PAGINATION_PER_PAGE) {
+            continue;           /* the statement's LIMIT: cannot happen */
+        }
+        account_from_row(r->pool, req->db, row, &accounts[count]);
+        if (extras && extras[0] == 't') {
+            flagged = flagged ? apr_pstrcat(r->pool, flagged, ",", accounts[count].id, NULL)
+                              : accounts[count].id;
+        }
         count++;
+    }
+    if (flagged && add_page_extras(req, accounts, count,
+                                   apr_pstrcat(r->pool, "{", flagged, "}", NULL)) != STORE_OK) {
+        return accounts_send_unavailable(req);
     }
     if (total < 0) {
         long space_count;
@@ -325,6 +364,11 @@ int handle_admin_list(accounts_request *req)
             return accounts_send_unavailable(req);
         }
         total = space_count;
+    }
+    /* "data" comes before every field that needs the count or the total. */
+    pagination_write_begin(w, page);
+    for (long i = 0; i < count; i++) {
+        account_write_json(w, r->pool, &accounts[i], ACCOUNT_VIEW_ADMIN, 0, req->space);
     }
     pagination_write_end(w, r->pool, list_url(r), page, total, count);
     text = json_writer_finish(w, &len);

@@ -11,7 +11,7 @@ use Apache::Test qw(-withtestmore);
 use lib 't/lib', 'lib';
 use Accounts::Test;
 
-plan tests => 34;
+plan tests => 36;
 
 reset_db();
 my $admin = create_admin('admin', 'a.test');
@@ -100,3 +100,15 @@ for my $i (0 .. 2) {
     }
     is_deeply($listed{$late[$i]}, $shown, "listing item $i equals the account as shown alone, less codes");
 }
+
+# The dictionary and change codes come from a second statement, for the
+# accounts flagged as having some (sql/0007): a creation through the API
+# with a dictionary sets the flag too.
+my $made = call(space_a => POST => '/api/accounts', headers => { 'x-api-key' => $admin },
+                json => { username => 'withdict', password => 'secret-pass', algorithm => 'MD5',
+                          dictionary => { lang => 'fr', theme => 'dark' } });
+is($made->code, 200, 'a creation with a dictionary') or diag($made->content);
+my $made_id = json_of($made)->{id};
+my $last_now = int((json_of(A('/accounts'))->{total} + 19) / 20);
+my ($item) = grep { $_->{id} == $made_id } @{ json_of(A("/accounts?page=$last_now"))->{data} };
+is_deeply($item && $item->{dictionary}, { lang => 'fr', theme => 'dark' }, 'listed with its dictionary');
