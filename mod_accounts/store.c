@@ -56,9 +56,13 @@
 
 #define ACCOUNT_FROM " FROM accounts a" ACCOUNT_LATERAL
 
-/* The sub-object columns (ACCOUNT_COL_PROVISIONING_TOKEN on) left empty:
- * no token, no passwords, an empty dictionary, no change codes. */
-#define ACCOUNT_NO_DETAILS "NULL::text, NULL::bigint, '[]'::json, '{}'::json, NULL::json, NULL::json"
+/* The sub-object columns after the provisioning token's
+ * (ACCOUNT_COL_PASSWORDS on) left empty: no passwords, an empty
+ * dictionary, no change codes. */
+#define ACCOUNT_NO_LISTS "'[]'::json, '{}'::json, NULL::json, NULL::json"
+
+/* Every sub-object column (ACCOUNT_COL_PROVISIONING_TOKEN on) left empty. */
+#define ACCOUNT_NO_DETAILS "NULL::text, NULL::bigint, " ACCOUNT_NO_LISTS
 
 /* An API key's columns (API_KEY_COL_*), over k. */
 #define API_KEY_COLUMNS \
@@ -273,7 +277,7 @@ const store_statement store_statements[] = {
       " page AS MATERIALIZED (SELECT array_agg(id) AS ids"
       "   FROM accounts_page_ids(%s, %s::bigint, %s::integer, (SELECT n FROM total)) AS id)"
       " SELECT " ACCOUNT_ROW_COLUMNS ", pt.token, extract(epoch FROM pt.created_at)::bigint,"
-      " '[]'::json, '{}'::json, NULL::json, NULL::json, (SELECT n FROM total), a.has_extras"
+      " " ACCOUNT_NO_LISTS ", (SELECT n FROM total), a.has_extras"
       " FROM accounts a"
       " LEFT JOIN (SELECT DISTINCT ON (t.account_id) t.account_id, t.token, t.created_at"
       "   FROM provisioning_tokens t WHERE t.account_id = " PAGE_IDS " AND NOT t.used"
