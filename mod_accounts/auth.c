@@ -24,19 +24,78 @@ int accounts_is_super_admin(const account *a, const accounts_space *own_space)
     return a->admin && own_space && own_space->super == 1;
 }
 
-/* The key from the x-api-key header, else from the x-api-key cookie. */
-static const char *presented_api_key(request_rec *r)
+/* The key from the x-api-key header, else from the x-api-key cookie
+ * (*from_cookie then set). */
+static const char *presented_api_key(request_rec *r, int *from_cookie)
 {
     const char *key = apr_table_get(r->headers_in, API_KEY_NAME);
     const char *cookie = NULL;
 
+    *from_cookie = 0;
     if (key && *key) {
         return key;
     }
     if (ap_cookie_read(r, API_KEY_NAME, &cookie, 0) == APR_SUCCESS && cookie && *cookie) {
+        *from_cookie = 1;
         return cookie;
     }
     return NULL;
+}
+
+/* The host of an origin "scheme://host[:port]" (brackets kept for IPv6),
+ * lowercase; NULL when it is not one (e.g. the opaque origin "null"). */
+static char *origin_host(apr_pool_t *p, const char *origin)
+{
+    const char *start = ap_strstr_c(origin, "://");
+    const char *end;
+    char *host;
+
+    if (!start) {
+        return NULL;
+    }
+    start += 3;
+    end = *start == '[' ? strchr(start, ']') : start + strcspn(start, ":/");
+    if (!end) {
+        return NULL;
+    }
+    if (*start == '[') {
+        end++;
+    }
+    host = apr_pstrndup(p, start, (apr_size_t)(end - start));
+    ap_str_tolower(host);
+    return *host ? host : NULL;
+}
+
+/* Did another site make the browser send this request? Fetch metadata
+ * says so directly (cross-site, or same-site: a sibling subdomain is
+ * another application); else an Origin whose host is neither the request's
+ * Host nor the Space's public URL's. Requests without either header come
+ * from non-browser clients, or browsers that send neither on same-origin
+ * GETs. */
+static int is_cross_site(const accounts_request *req)
+{
+    request_rec *r = req->r;
+    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    char *host;
+
+    if (site && (strcasecmp(site, "cross-site") == 0 || strcasecmp(site, "same-site") == 0)) {
+        return 1;
+    }
+    if (!origin) {
+        return 0;
+    }
+    host = origin_host(r->pool, origin);
+    if (!host) {
+        return 1;
+    }
+    if (r->hostname && strcasecmp(host, r->hostname) == 0) {
+        return 0;
+    }
+    {
+        const char *own = origin_host(r->pool, req->space->public_url);
+        return !own || strcmp(host, own) != 0;
+    }
 }
 
 static int refuse_api_key(accounts_request *req)
@@ -95,6 +154,7 @@ static int authenticate_api_key(accounts_request *req, const char *key, int show
     }
     req->caller = caller;
     req->caller_space = own;
+    req->caller_api_key_id = apr_pstrdup(r->pool, store_column(db, row, API_KEY_COL_ID));
     return ACCOUNTS_CONTINUE;
 }
 
@@ -106,6 +166,9 @@ typedef struct {
     const accounts_space *space;    /* its own Space, or NULL */
     const char *realm;
     json_object *passwords;         /* [["MD5", "hex"], ...] in stored order */
+    long long now_us;               /* the database's clock */
+    long long epoch_us;             /* nonces minted before are unknown (sql/0009) */
+    const char *nonce_nc;           /* highest nc recorded for the request's nonce, or NULL */
 } digest_subject;
 
 /* Adds the WWW-Authenticate headers for nonce: one per stored password,
@@ -132,12 +195,16 @@ static void add_challenges(accounts_request *req, const digest_subject *who, con
     }
 }
 
-/* 401 with a fresh nonce (none when the account has no password). */
+/* 401 with a fresh nonce (none when the account has no password). The
+ * nonce is stateless: nothing is written, so no number of challenges can
+ * push out a nonce a client is about to answer. */
 static int challenge(accounts_request *req, const digest_subject *who, const char *body)
 {
     if (json_object_array_length(who->passwords) > 0) {
-        const char *nonce = crypto_random_hex(req->r->pool, DIGEST_NONCE_BYTES);
-        if (!nonce || store_nonce_insert(req->db, who->account->id, nonce) != STORE_OK) {
+        const char *nonce = digest_nonce_mint(req->r->pool, req->space->secret, req->space->domain,
+                                              who->account->username, who->account->domain,
+                                              who->now_us);
+        if (!nonce) {
             return accounts_send_unavailable(req);
         }
         add_challenges(req, who, nonce);
@@ -165,11 +232,15 @@ static json_object *password_for(const digest_subject *who, const char *algorith
     return clear;
 }
 
-/* who, from a row of one of the digest subject statements (s its status). */
-static int subject_from_row(accounts_request *req, store_status s, apr_dbd_row_t *row,
-                            digest_subject *who)
+/* The account of the From header, with the state of the request's nonce
+ * (NULL: none), in one round trip. */
+static int read_subject(accounts_request *req, const char *username, const char *domain,
+                        const char *nonce, digest_subject *who)
 {
     request_rec *r = req->r;
+    apr_dbd_row_t *row = NULL;
+    store_status s = store_digest_subject(req->db, username, domain, nonce, &row);
+    const char *v;
 
     if (s == STORE_ERROR) {
         return accounts_send_unavailable(req);
@@ -183,71 +254,75 @@ static int subject_from_row(accounts_request *req, store_status s, apr_dbd_row_t
     who->realm = who->space ? space_digest_realm(who->space) : who->account->domain;
     who->passwords = json_pool_own(r->pool, json_tokener_parse(
         store_column(req->db, row, ACCOUNT_COL_DIGEST_PASSWORDS)));
+    who->now_us = strtoll(store_column(req->db, row, DIGEST_COL_NOW_US), NULL, 10);
+    v = store_column(req->db, row, DIGEST_COL_NONCE_NC);
+    who->nonce_nc = v ? apr_pstrdup(r->pool, v) : NULL;
     if (!who->passwords || !json_object_is_type(who->passwords, json_type_array)) {
         return accounts_send_unavailable(req);
     }
+    /* No epoch: a crash emptied the nonce table, used nonces included, so
+     * every nonce issued before now would look unused. */
+    v = store_column(req->db, row, DIGEST_COL_EPOCH_US);
+    if (v) {
+        who->epoch_us = strtoll(v, NULL, 10);
+    }
+    else if (store_nonce_epoch_renew(req->db, &who->epoch_us) != STORE_OK) {
+        return accounts_send_unavailable(req);
+    }
+    /* A nonce issued now must not predate an epoch written just after this
+     * request read the clock. */
+    if (who->now_us < who->epoch_us) {
+        who->now_us = who->epoch_us;
+    }
     return ACCOUNTS_CONTINUE;
 }
 
-/* No Authorization: the account and, when it has a password, a fresh
- * nonce stored with it, in one round trip; then the 401 challenge. */
-static int first_challenge(accounts_request *req, const char *username, const char *domain)
-{
-    const char *nonce = crypto_random_hex(req->r->pool, DIGEST_NONCE_BYTES);
-    digest_subject who;
-    apr_dbd_row_t *row = NULL;
-    store_status s;
-    int rc;
+typedef enum {
+    NONCE_USABLE,     /* issued here for this account, live, nc not used yet */
+    NONCE_REPLAYED,   /* that nc (or a higher one) was already used */
+    NONCE_UNKNOWN     /* not ours, not this account's, expired or revoked */
+} nonce_state;
 
-    if (!nonce) {
-        return accounts_send_unavailable(req);
+/* A nonce minted "later" than the database's clock is refused, beyond this
+ * slack: only a database failover to a host with another clock makes one. */
+#define DIGEST_NONCE_CLOCK_SLACK_US (60LL * 1000000LL)
+
+/* Step 2 and 3 of api.md 2.3, before any write: is the nonce one this
+ * Space issued to this account, since the nonce table's epoch, still young
+ * enough (max_age minutes, 0: no limit, by the database's clock), and not
+ * used with this nc or a higher one? nc < 0: none sent (the field checks
+ * refuse it later). */
+static nonce_state nonce_state_of(const accounts_request *req, const digest_subject *who,
+                                  const char *nonce, long long nc, long max_age,
+                                  long long *minted_us)
+{
+    long long used;
+
+    if (!digest_nonce_verify(req->r->pool, nonce, req->space->secret, req->space->domain,
+                             who->account->username, who->account->domain, minted_us)
+        || *minted_us < who->epoch_us
+        || *minted_us > who->now_us + DIGEST_NONCE_CLOCK_SLACK_US
+        || (max_age > 0 && who->now_us - *minted_us > max_age * 60LL * 1000000LL)) {
+        return NONCE_UNKNOWN;
     }
-    s = store_digest_challenge(req->db, username, domain, nonce, &row);
-    if ((rc = subject_from_row(req, s, row, &who)) != ACCOUNTS_CONTINUE) {
-        return rc;
+    if (!who->nonce_nc) {
+        return NONCE_USABLE;          /* never used: any nc is new */
     }
-    /* The statement stored the nonce exactly when there is a password. */
-    if (json_object_array_length(who.passwords) > 0) {
-        add_challenges(req, &who, nonce);
+    used = strtoll(who->nonce_nc, NULL, 10);
+    if (used == DIGEST_NONCE_REVOKED) {
+        return NONCE_UNKNOWN;
     }
-    return accounts_send_text(req, HTTP_UNAUTHORIZED, "Unauthenticated request");
+    return nc >= 0 && nc <= used ? NONCE_REPLAYED : NONCE_USABLE;
 }
 
-/* The account of a signed request and the state of its nonce (step 3 of
- * api.md 2.3). The usual case, a nonce whose nc grows, is one round trip;
- * the others ask store_nonce_refused what went wrong. */
-static int subject_and_nonce(accounts_request *req, const char *username, const char *domain,
-                             const digest_credentials *creds, int parsed, long max_age,
-                             digest_subject *who, nonce_state *nonce)
+/* A replay: the nonce is refused from now on, and a fresh one offered. */
+static int refuse_replay(accounts_request *req, const digest_subject *who, const char *nonce,
+                         long long minted_us)
 {
-    long long nc = parsed && creds->nc ? digest_parse_nc(creds->nc) : -1;
-    apr_dbd_row_t *row = NULL;
-    store_status s;
-    int advanced = 0, rc;
-
-    if (parsed && nc >= 0) {
-        s = store_digest_advance(req->db, username, domain, creds->nonce, nc, max_age, &row,
-                                 &advanced);
-    }
-    else {
-        s = store_account_by_sip(req->db, username, domain, &row);
-    }
-    if ((rc = subject_from_row(req, s, row, who)) != ACCOUNTS_CONTINUE) {
-        return rc;
-    }
-    if (!parsed) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, "unparsable digest Authorization header");
-        return challenge(req, who, "Nonce invalid");
-    }
-    if (advanced) {
-        *nonce = NONCE_ADVANCED;
-        return ACCOUNTS_CONTINUE;
-    }
-    if (store_nonce_refused(req->db, who->account->id, creds->nonce, nc, max_age,
-                            nonce) != STORE_OK) {
+    if (store_nonce_revoke(req->db, who->account->id, nonce, minted_us) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
-    return ACCOUNTS_CONTINUE;
+    return challenge(req, who, "Nonce replayed");
 }
 
 static int authenticate_digest(accounts_request *req)
@@ -262,9 +337,9 @@ static int authenticate_digest(accounts_request *req)
     validation *v;
     json_object *password;
     digest_algorithm alg;
-    nonce_state nonce;
     const char *ha1, *expected;
-    int parsed, rc;
+    long long nc, minted_us = 0;
+    int parsed, rc, advanced;
 
     if (!from || !*from) {
         return accounts_send_text(req, HTTP_UNAUTHORIZED,
@@ -276,23 +351,30 @@ static int authenticate_digest(accounts_request *req)
     if (!accounts_db(req)) {
         return accounts_send_unavailable(req);
     }
-    if (!header) {
-        return first_challenge(req, username, domain);
+    parsed = header && digest_parse_authorization(r->pool, header, &creds) && creds.nonce;
+    if ((rc = read_subject(req, username, domain, parsed ? creds.nonce : NULL, &who))
+        != ACCOUNTS_CONTINUE) {
+        return rc;
     }
-    parsed = digest_parse_authorization(r->pool, header, &creds) && creds.nonce;
+    if (!header) {
+        return challenge(req, &who, "Unauthenticated request");
+    }
+    if (!parsed) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "unparsable digest Authorization header");
+        return challenge(req, &who, "Nonce invalid");
+    }
     /* The account's own Space (its domain is the From domain, compared
      * case-insensitively) sets how long its nonces live. */
     own = space_registry_find(req->registry, domain);
-    rc = subject_and_nonce(req, username, domain, &creds, parsed,
-                           own ? own->nonce_max_age : req->space->nonce_max_age, &who, &nonce);
-    if (rc != ACCOUNTS_CONTINUE) {
-        return rc;
-    }
-    if (nonce == NONCE_UNKNOWN) {
+    nc = creds.nc ? digest_parse_nc(creds.nc) : -1;
+    switch (nonce_state_of(req, &who, creds.nonce, nc,
+                           own ? own->nonce_max_age : req->space->nonce_max_age, &minted_us)) {
+    case NONCE_UNKNOWN:
         return challenge(req, &who, "Nonce invalid");
-    }
-    if (nonce == NONCE_REPLAYED) {
-        return challenge(req, &who, "Nonce replayed");
+    case NONCE_REPLAYED:
+        return refuse_replay(req, &who, creds.nonce, minted_us);
+    case NONCE_USABLE:
+        break;
     }
 
     /* The uri as the client sent it: the raw path, or path?query. */
@@ -327,6 +409,16 @@ static int authenticate_digest(accounts_request *req)
                       who.account->id);
         return challenge(req, &who, "Unauthorized");
     }
+    /* Authenticated: only now is the nc recorded, so requests that fail
+     * (anyone can get a nonce) write nothing. Of racing requests with one
+     * nonce and nc, the database lets one through. */
+    if (store_nonce_advance(req->db, who.account->id, creds.nonce, nc, minted_us, &advanced)
+        != STORE_OK) {
+        return accounts_send_unavailable(req);
+    }
+    if (!advanced) {
+        return refuse_replay(req, &who, creds.nonce, minted_us);
+    }
     /* Success: the answer carries the same nonce, for the next nc. */
     add_challenges(req, &who, creds.nonce);
     req->caller = who.account;
@@ -336,8 +428,21 @@ static int authenticate_digest(accounts_request *req)
 
 static int authenticate(accounts_request *req, access_level level)
 {
-    const char *key = presented_api_key(req->r);
+    int from_cookie;
+    const char *key = presented_api_key(req->r, &from_cookie);
 
+    /* Browsers attach the cookie to whatever another site makes them send
+     * (a form POST, an image, a fetch): a request authenticated by the
+     * cookie alone must come from the API's own site. The header cannot be
+     * set cross-site without the key. */
+    if (key && from_cookie && is_cross_site(req)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
+                      "cross-site request with the x-api-key cookie refused (Origin: %.200s, "
+                      "Sec-Fetch-Site: %.40s)",
+                      apr_table_get(req->r->headers_in, "Origin") ?: "-",
+                      apr_table_get(req->r->headers_in, "Sec-Fetch-Site") ?: "-");
+        return accounts_send_message(req, HTTP_FORBIDDEN, "Cross-site request refused");
+    }
     /* A key (header or cookie) means key authentication and nothing else. */
     return key ? authenticate_api_key(req, key, level == ACCESS_USER) : authenticate_digest(req);
 }

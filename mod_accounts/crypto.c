@@ -128,6 +128,18 @@ char *crypto_hmac_sha256_base64(apr_pool_t *p, const char *key, const char *mess
     return hmac_base64(p, EVP_sha256(), key, message);
 }
 
+char *crypto_hmac_sha256_hex(apr_pool_t *p, const char *key, const char *message)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int maclen = 0;
+
+    if (!HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)message,
+              strlen(message), mac, &maclen)) {
+        return NULL;
+    }
+    return to_hex(p, mac, maclen);
+}
+
 int crypto_equal(const char *a, const char *b)
 {
     size_t la, lb;

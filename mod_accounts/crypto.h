@@ -34,6 +34,9 @@ char *crypto_secret_hash(apr_pool_t *p, const char *secret);
 char *crypto_hmac_sha1_base64(apr_pool_t *p, const char *key, const char *message);
 char *crypto_hmac_sha256_base64(apr_pool_t *p, const char *key, const char *message);
 
+/* Lowercase hex of HMAC-SHA256(key, message). */
+char *crypto_hmac_sha256_hex(apr_pool_t *p, const char *key, const char *message);
+
 /* 1 when a and b are equal strings; time depends only on the lengths. */
 int crypto_equal(const char *a, const char *b);
 

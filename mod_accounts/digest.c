@@ -213,6 +213,68 @@ int digest_parse_from(apr_pool_t *p, const char *from, const char **username,
     return 1;
 }
 
+/* The MAC of a nonce's first 32 characters (time and salt) for that
+ * Space and account: 32 hex characters. Lines separate the parts, since
+ * none of them can hold one. */
+static char *nonce_mac(apr_pool_t *p, const char *secret, const char *head,
+                       const char *space_domain, const char *username, const char *domain)
+{
+    char *lower = apr_pstrdup(p, domain), *mac;
+
+    for (char *c = lower; *c; c++) {
+        *c = (char)tolower((unsigned char)*c);
+    }
+    mac = crypto_hmac_sha256_hex(p, secret, apr_pstrcat(p, "digest nonce\n", head, "\n",
+                                                        space_domain, "\n", username, "\n",
+                                                        lower, NULL));
+    if (mac) {
+        mac[DIGEST_NONCE_LENGTH / 2] = '\0';
+    }
+    return mac;
+}
+
+char *digest_nonce_mint(apr_pool_t *p, const char *secret, const char *space_domain,
+                        const char *username, const char *domain, long long now_us)
+{
+    const char *salt = crypto_random_hex(p, DIGEST_NONCE_LENGTH / 8);
+    const char *head, *mac;
+
+    if (!salt) {
+        return NULL;
+    }
+    head = apr_psprintf(p, "%016" APR_UINT64_T_HEX_FMT "%s", (apr_uint64_t)now_us, salt);
+    mac = nonce_mac(p, secret, head, space_domain, username, domain);
+    return mac ? apr_pstrcat(p, head, mac, NULL) : NULL;
+}
+
+int digest_nonce_verify(apr_pool_t *p, const char *nonce, const char *secret,
+                        const char *space_domain, const char *username, const char *domain,
+                        long long *minted_us)
+{
+    unsigned long long t = 0;
+    const char *head, *mac;
+
+    if (!nonce || strlen(nonce) != DIGEST_NONCE_LENGTH) {
+        return 0;
+    }
+    for (int i = 0; i < DIGEST_NONCE_LENGTH; i++) {
+        if (!isdigit((unsigned char)nonce[i]) && !(nonce[i] >= 'a' && nonce[i] <= 'f')) {
+            return 0;
+        }
+        if (i < 16) {
+            t = t * 16 + (unsigned)(isdigit((unsigned char)nonce[i]) ? nonce[i] - '0'
+                                                                    : nonce[i] - 'a' + 10);
+        }
+    }
+    head = apr_pstrndup(p, nonce, DIGEST_NONCE_LENGTH / 2);
+    mac = nonce_mac(p, secret, head, space_domain, username, domain);
+    if (!mac || !crypto_equal(mac, nonce + DIGEST_NONCE_LENGTH / 2) || t > (1ULL << 62)) {
+        return 0;
+    }
+    *minted_us = (long long)t;
+    return 1;
+}
+
 long long digest_parse_nc(const char *nc)
 {
     long long v = 0;

@@ -12,8 +12,13 @@
 #include "crypto.h"
 #include "validation.h"
 
-/* A digest nonce: 32 random bytes as 64 lowercase hex characters. */
-#define DIGEST_NONCE_BYTES 32
+/* A digest nonce is stateless, as mod_auth_digest's are: 64 lowercase hex
+ * characters, the mint time (16: microseconds since the epoch, by the
+ * database's clock), a random salt (16) and a MAC (32: the first half of
+ * HMAC-SHA-256 under the Space's AccountsSecret over those two, the Space
+ * and the account's SIP identity). Issuing one stores nothing; only its
+ * first authenticated use does (the highest nc seen, for replays). */
+#define DIGEST_NONCE_LENGTH 64
 
 /* The longest headers the parsers read (bytes); longer ones are refused
  * unparsed, whatever Apache's LimitRequestFieldSize allows. A real
@@ -46,6 +51,19 @@ int digest_parse_authorization(apr_pool_t *p, const char *header, digest_credent
  * DIGEST_MAX_FROM. */
 int digest_parse_from(apr_pool_t *p, const char *from, const char **username,
                       const char **domain);
+
+/* A fresh nonce for username@domain, issued by the Space space_domain
+ * (secret: its AccountsSecret) at now_us; NULL if the CSPRNG fails. */
+char *digest_nonce_mint(apr_pool_t *p, const char *secret, const char *space_domain,
+                        const char *username, const char *domain, long long now_us);
+
+/* 1 when nonce was minted by digest_nonce_mint for exactly these
+ * arguments (domain compared case-insensitively), with *minted_us its mint
+ * time; 0 for anything else (another account's, another Space's, forged,
+ * malformed). Constant time in the MAC comparison. */
+int digest_nonce_verify(apr_pool_t *p, const char *nonce, const char *secret,
+                        const char *space_domain, const char *username, const char *domain,
+                        long long *minted_us);
 
 /* nc read as hexadecimal; a value that is not hexadecimal counts as 0. */
 long long digest_parse_nc(const char *nc);

@@ -12,7 +12,12 @@
 
 #include <apr_strings.h>
 
-#define FIELD_MAX_LENGTH 255
+/* The lengths of the columns the fields are stored in (sql/0001_init.sql),
+ * in characters as PostgreSQL's varchar(n) counts them: a longer value
+ * must be a 422 here, never a refused INSERT (a 503). */
+#define USERNAME_MAX_LENGTH 64   /* accounts.username */
+#define PHONE_MAX_LENGTH 64      /* accounts.phone */
+#define TEXT_MAX_LENGTH 255      /* accounts.email, display_name; dictionary key and value */
 
 /* ---- normalisation -------------------------------------------------------- */
 
@@ -537,8 +542,8 @@ void fields_check_username(validation *v, json_object *params, const accounts_sp
     if (len < 6) {
         fail_min(v, field, 6);
     }
-    if (len > 64) {
-        fail_max(v, field, 64);
+    if (len > USERNAME_MAX_LENGTH) {
+        fail_max(v, field, USERNAME_MAX_LENGTH);
     }
     for (const char *c = name; *c; c++) {
         if (*c >= 'A' && *c <= 'Z') {
@@ -622,8 +627,8 @@ void fields_check_email(validation *v, json_object *params, const accounts_space
     if (!email_valid(json_object_get_string(val))) {
         validation_fail(v, field, "The <attr> must be a valid email address.");
     }
-    if (string_code_points(val) > FIELD_MAX_LENGTH) {
-        fail_max(v, field, FIELD_MAX_LENGTH);
+    if (string_code_points(val) > TEXT_MAX_LENGTH) {
+        fail_max(v, field, TEXT_MAX_LENGTH);
     }
     if (rules && rules->email_unique == 1 && db && db->email_taken) {
         validation_add(v, field, "The email has already been taken.");
@@ -668,6 +673,11 @@ void fields_check_phone(validation *v, json_object *params, const accounts_space
     }
     if (db && db->phone_is_username) {
         validation_add(v, field, "The phone has already been taken.");
+    }
+    /* Not in the contract's list (4.4), so last: separators are not
+     * counted among the 15 digits, and the column holds 64 characters. */
+    if (string_code_points(val) > PHONE_MAX_LENGTH) {
+        fail_max(v, field, PHONE_MAX_LENGTH);
     }
 }
 
@@ -720,14 +730,14 @@ static int dictionary_valid(json_object *val)
     json_object_object_foreach(val, key, item) {
         size_t key_len = code_points(key, strlen(key));
         size_t item_len;
-        if (key_len == 0 || key_len > FIELD_MAX_LENGTH || looks_like_integer_key(key)) {
+        if (key_len == 0 || key_len > TEXT_MAX_LENGTH || looks_like_integer_key(key)) {
             return 0;
         }
         if (!json_object_is_type(item, json_type_string)) {
             return 0;
         }
         item_len = string_code_points(item);
-        if (item_len == 0 || item_len > FIELD_MAX_LENGTH) {
+        if (item_len == 0 || item_len > TEXT_MAX_LENGTH) {
             return 0;
         }
     }
@@ -804,7 +814,7 @@ void fields_check_display_name(validation *v, json_object *params)
         validation_fail(v, field, RULE_STRING);
         return;
     }
-    if (string_code_points(val) > FIELD_MAX_LENGTH) {
-        fail_max(v, field, FIELD_MAX_LENGTH);
+    if (string_code_points(val) > TEXT_MAX_LENGTH) {
+        fail_max(v, field, TEXT_MAX_LENGTH);
     }
 }

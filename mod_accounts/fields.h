@@ -57,13 +57,14 @@ int fields_email_valid(const char *s);
  * an absent key, null, a string that is only whitespace, and an empty array or object.
  * The field name is kept by v: pass a string that outlives it.
  * rules may be NULL (no Space: no regex, blacklist, country list nor email uniqueness, and
- * phone-number usernames refused); db may be NULL (nothing taken). */
+ * phone-number usernames refused); db may be NULL (nothing taken).
+ * Every value that passes fits the column it is stored in (sql/0001_init.sql). */
 void fields_check_username(validation *v, json_object *params, const accounts_space *rules,
                            int admin_endpoint, const field_lookups *db);   /* 4.1; admin_endpoint skips rule 5 when rules->allow_phone_username == 1 */
 void fields_check_password(validation *v, json_object *params, int min_length); /* 4.2: required, string, min (0 = no minimum rule) */
 void fields_check_algorithm(validation *v, json_object *params);   /* 4.2: required, then exactly MD5 or SHA-256 -> "The password algorithm must be in MD5, SHA-256" */
 void fields_check_email(validation *v, json_object *params, const accounts_space *rules, const field_lookups *db); /* 4.3, unique only when rules->email_unique == 1 */
-void fields_check_phone(validation *v, json_object *params, const accounts_space *rules, const field_lookups *db);  /* 4.4 */
+void fields_check_phone(validation *v, json_object *params, const accounts_space *rules, const field_lookups *db);  /* 4.4, then max:64 (the column's length) */
 void fields_check_dtmf_protocol(validation *v, json_object *params); /* 4.5 */
 void fields_check_dictionary(validation *v, json_object *params);    /* 4.6 */
 void fields_check_domain(validation *v, json_object *params, const space_registry *registry); /* 4.7 validity only */

@@ -178,12 +178,53 @@ static const char *json_text_error(const char *text, apr_size_t len)
     return NULL;
 }
 
+static int only_json_whitespace(const char *s, apr_size_t len)
+{
+    for (apr_size_t i = 0; i < len; i++) {
+        if (!json_whitespace(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* json-c's verdict on the whole text: NULL and the value in *out (NULL for
+ * a top-level null), or the reason it is not JSON. */
+static const char *json_c_parse(json_tokener *tok, const char *text, apr_size_t len,
+                                json_object **out)
+{
+    enum json_tokener_error jerr;
+    apr_size_t end;
+
+    *out = json_tokener_parse_ex(tok, text, (int)len);
+    jerr = json_tokener_get_error(tok);
+    if (jerr == json_tokener_success) {
+        end = json_tokener_get_parse_end(tok);
+        if (!only_json_whitespace(text + end, len - end)) {
+            json_object_put(*out);
+            *out = NULL;
+            return "Syntax error";
+        }
+        return NULL;
+    }
+    if (jerr != json_tokener_continue) {
+        return json_tokener_error_desc(jerr);
+    }
+    /* json-c cannot tell that a top-level number, true, false or null is
+     * complete ("42" may go on as "421") before the end of the text, which
+     * it takes a NUL to mark (json_tokener_parse appends one too); the scan
+     * has refused every NUL of the text itself. Anything else still open
+     * then is cut short: PHP calls that a syntax error. */
+    *out = json_tokener_parse_ex(tok, "", 1);
+    return json_tokener_get_error(tok) == json_tokener_success ? NULL : "Syntax error";
+}
+
 json_object *json_pool_parse(apr_pool_t *p, const char *text, apr_size_t len,
                              int max_depth, const char **error)
 {
     json_tokener *tok;
     json_object *obj;
-    enum json_tokener_error jerr;
+    const char *reason;
 
     if ((*error = json_text_error(text, len)) != NULL) {
         return NULL;
@@ -196,31 +237,19 @@ json_object *json_pool_parse(apr_pool_t *p, const char *text, apr_size_t len,
     /* Strict mode refuses the rest of what JSON forbids (trailing commas,
      * leading zeros...); the UTF-8 check is redundant after the scan. */
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, text, (int)len);
-    jerr = json_tokener_get_error(tok);
-    if (jerr == json_tokener_success && json_tokener_get_parse_end(tok) < len) {
-        /* Only whitespace may follow the value. */
-        for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
-            if (!json_whitespace(text[i])) {
-                json_object_put(obj);
-                json_tokener_free(tok);
-                *error = "Syntax error";
-                return NULL;
-            }
-        }
-    }
-    if (jerr == json_tokener_continue) {
-        *error = "Syntax error";
-        json_object_put(obj);
-        json_tokener_free(tok);
-        return NULL;
-    }
-    if (jerr != json_tokener_success) {
-        *error = apr_pstrdup(p, json_tokener_error_desc(jerr));
-        json_tokener_free(tok);
-        return NULL;
-    }
+    reason = json_c_parse(tok, text, len, &obj);
     json_tokener_free(tok);
+    if (reason) {
+        *error = apr_pstrdup(p, reason);
+        return NULL;
+    }
+    /* json-c's null is no object at all, and NULL here means refused: a
+     * top-level null comes back as another value that is not an object,
+     * which carries no parameters just the same. */
+    if (!obj && !(obj = json_object_new_array())) {
+        *error = "out of memory";
+        return NULL;
+    }
     return json_pool_own(p, obj);
 }
 

@@ -20,7 +20,9 @@ const char *json_pool_serialize(apr_pool_t *p, json_object *obj);
 
 /* Parses text (len bytes) into a pool-owned value; NULL and *error set
  * (PHP's json_decode reasons where they exist, e.g. "Syntax error") unless
- * it is RFC 8259 JSON in well-formed UTF-8 nested at most max_depth deep. */
+ * it is RFC 8259 JSON in well-formed UTF-8 nested at most max_depth deep.
+ * Any value may stand at the top (RFC 8259 2), e.g. 42 or true; a top-level
+ * null, which json-c represents as NULL, comes back as an empty array. */
 json_object *json_pool_parse(apr_pool_t *p, const char *text, apr_size_t len,
                              int max_depth, const char **error);
 

@@ -147,8 +147,9 @@ static void register_statements(apr_pool_t *ptemp, server_rec *s)
             void **key = apr_pmemdup(ptemp, &dbd_conf, sizeof(dbd_conf));
             apr_hash_set(seen, key, sizeof(dbd_conf), key);
         }
-        for (int i = 0; i < store_statement_count; i++) {
-            dbd_prepare_fn(sv, store_statements[i].sql, store_statements[i].label);
+        for (int i = 0, n = store_statements_total(); i < n; i++) {
+            const store_statement *st = store_statement_at(i);
+            dbd_prepare_fn(sv, st->sql, st->label);
         }
     }
 }

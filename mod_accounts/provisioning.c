@@ -39,10 +39,51 @@ static void entry(document *doc, space_section *s, const char *key, const char *
     e->value = value;
 }
 
+/* A C0 control character or DEL: nothing a display name shows, and CR
+ * and LF cannot be in a quoted-string at all, not even as a quoted-pair
+ * (RFC 3261 25.1). HTAB is qdtext (as LWS). */
+static int replaced_control(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+const char *provisioning_reg_identity(apr_pool_t *p, const char *display_name,
+                                      const char *username, const char *domain)
+{
+    const char *sip = apr_pstrcat(p, "<sip:", username, "@", domain, ">", NULL);
+    char *quoted, *o;
+    int shown = 0;
+
+    if (!display_name) {
+        return sip;
+    }
+    /* The display name as a quoted-string: '"' and '\' as quoted-pairs,
+     * so the name can neither end the string early nor swallow its
+     * closing quote (a name like  Bob" <sip:x@evil>  would otherwise
+     * rewrite the identity the client registers with). A control
+     * character becomes a space (replaced_control), as markup_escape does
+     * for the rest of the document; UTF-8 passes as UTF8-NONASCII. */
+    o = quoted = apr_palloc(p, 2 * strlen(display_name) + 3);
+    *o++ = '"';
+    for (const unsigned char *c = (const unsigned char *)display_name; *c; c++) {
+        unsigned char ch = replaced_control(*c) ? ' ' : *c;
+        if (ch == '"' || ch == '\\') {
+            *o++ = '\\';
+        }
+        *o++ = (char)ch;
+        shown |= ch != ' ' && ch != '\t';
+    }
+    if (!shown) {
+        return sip;    /* nothing to show: the bare address */
+    }
+    *o++ = '"';
+    *o = '\0';
+    return apr_pstrcat(p, quoted, " ", sip, NULL);
+}
+
 static void add_account_sections(document *doc, const provisioning_account *a)
 {
     const char *realm = a->space ? space_digest_realm(a->space) : a->domain;
-    const char *sip = apr_pstrcat(doc->pool, "<sip:", a->username, "@", a->domain, ">", NULL);
     space_section *proxy;
     int n = 0;
 
@@ -54,7 +95,7 @@ static void add_account_sections(document *doc, const provisioning_account *a)
     }
     proxy = section(doc, "proxy_0", 1);
     entry(doc, proxy, "reg_identity",
-          a->display_name ? apr_pstrcat(doc->pool, "\"", a->display_name, "\" ", sip, NULL) : sip);
+          provisioning_reg_identity(doc->pool, a->display_name, a->username, a->domain));
 
     for (int i = 0; a->passwords && i < a->passwords->nelts; i++) {
         const provisioning_password *pw = &APR_ARRAY_IDX(a->passwords, i, provisioning_password);

@@ -25,6 +25,13 @@ typedef struct {
     const apr_array_header_t *passwords;  /* of provisioning_password, stored order */
 } provisioning_account;
 
+/* proxy_0's reg_identity, an RFC 3261 name-addr: <sip:username@domain>,
+ * after the display name (if any) as a quoted-string, '"' and '\' escaped
+ * as quoted-pairs and each control character but HTAB replaced by a
+ * space; a display name of only blanks gives the bare address. */
+const char *provisioning_reg_identity(apr_pool_t *p, const char *display_name,
+                                      const char *username, const char *domain);
+
 /* The XML document, built for request_space (custom sections, misc,
  * overwrite flag) and the account (ui, proxy_0, auth_info_N). */
 const char *provisioning_document(apr_pool_t *p, const accounts_space *request_space,

@@ -217,14 +217,28 @@ static json_object *parse_form(apr_pool_t *p, char *body, const char **error)
     return obj;
 }
 
+/* The media type of a Content-Type value, without parameters, compared
+ * case-insensitively: application/json, or a +json suffix type. */
+static int is_json_type(const char *ctype)
+{
+    size_t len = strcspn(ctype, "; \t");
+
+    return (len == 16 && strncasecmp(ctype, "application/json", 16) == 0)
+           || (len > 17 && strncasecmp(ctype, "application/", 12) == 0
+               && strncasecmp(ctype + len - 5, "+json", 5) == 0);
+}
+
+static int is_form_type(const char *ctype)
+{
+    size_t len = strcspn(ctype, "; \t");
+
+    return len == 33 && strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0;
+}
+
 int accounts_read_params(accounts_request *req)
 {
     request_rec *r = req->r;
     const char *ctype = apr_table_get(r->headers_in, "Content-Type");
-    const char *accept = apr_table_get(r->headers_in, "Accept");
-    int is_form = ctype && ap_strcasestr(ctype, "application/x-www-form-urlencoded");
-    int wants_json = (ctype && ap_strcasestr(ctype, "json"))
-                     || (accept && ap_strcasestr(accept, "json"));
     const char *error = NULL;
     json_object *parsed;
     char *body;
@@ -241,7 +255,10 @@ int accounts_read_params(accounts_request *req)
     if (len == 0) {
         return ACCOUNTS_CONTINUE;   /* no parameters */
     }
-    if (is_form) {
+    while (ctype && (*ctype == ' ' || *ctype == '\t')) {
+        ctype++;
+    }
+    if (ctype && is_form_type(ctype)) {
         req->params = parse_form(r->pool, body, &error);
         if (!req->params) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "invalid form body: %s", error);
@@ -250,18 +267,24 @@ int accounts_read_params(accounts_request *req)
         }
         return ACCOUNTS_CONTINUE;
     }
+    /* Only a body declared JSON is read as JSON: a page of another site can
+     * make a browser send text/plain (a form's enctype) or a typeless body
+     * holding JSON without asking first, but not application/json. */
+    if (!ctype || !is_json_type(ctype)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "body of Content-Type '%.100s' refused",
+                      ctype ? ctype : "(none)");
+        return accounts_send_message(req, HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                     "Unsupported Content-Type: send application/json");
+    }
     parsed = json_pool_parse(r->pool, body, len, ACCOUNTS_MAX_JSON_DEPTH, &error);
     if (parsed && has_nul_escape(body, len)) {
         parsed = NULL;
         error = "a string contains a NUL character";
     }
     if (!parsed) {
-        if (wants_json) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "invalid JSON body: %s", error);
-            return accounts_send_message(req, HTTP_BAD_REQUEST,
-                                         apr_pstrcat(r->pool, "Invalid JSON: ", error, NULL));
-        }
-        return ACCOUNTS_CONTINUE;   /* not JSON, not declared JSON: no parameters */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "invalid JSON body: %s", error);
+        return accounts_send_message(req, HTTP_BAD_REQUEST,
+                                     apr_pstrcat(r->pool, "Invalid JSON: ", error, NULL));
     }
     if (json_object_is_type(parsed, json_type_object)) {
         req->params = parsed;

@@ -30,6 +30,7 @@ typedef struct accounts_request {
     store *db;                        /* set by accounts_db() */
     account *caller;                  /* authenticated account, or NULL */
     const accounts_space *caller_space; /* the caller's own Space, or NULL */
+    const char *caller_api_key_id;    /* id of the API key that authenticated, or NULL */
 } accounts_request;
 
 /* The request's database connection; NULL when the database is unreachable

@@ -657,6 +657,11 @@ const char *space_resolve(apr_pool_t *p, accounts_space *sp,
     if (!sp->name) {
         sp->name = sp->domain;
     }
+    /* Behind a TLS-terminating proxy the request arrives over HTTP: a
+     * configured https public URL says the browser talks HTTPS. */
+    sp->cookie_always_secure = sp->cookie_secure != -1
+        ? sp->cookie_secure == 1
+        : sp->public_url != NULL && strncasecmp(sp->public_url, "https://", 8) == 0;
     if (!sp->public_url) {
         sp->public_url = apr_pstrcat(p, "https://",
                                      server_name ? server_name : sp->domain, NULL);

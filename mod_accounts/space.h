@@ -94,6 +94,7 @@ typedef struct accounts_space {
     int ui[SPACE_UI_COUNT];
     apr_time_t expires_at;                /* 0 = never; else first instant refused */
     const char *opaque;                   /* digest opaque, from the secret */
+    int cookie_always_secure;             /* AccountsCookieSecure, or its default */
     apr_array_header_t *provisioning_custom; /* of space_section, from the INI file */
 } accounts_space;
 

@@ -38,8 +38,9 @@ typedef struct {
     const char *sql;          /* apr_dbd syntax: %s placeholders, %% for % */
 } store_statement;
 
-extern const store_statement store_statements[];
-extern const int store_statement_count;
+/* Every statement of store/ (mod_dbd prepares them all at startup). */
+int store_statements_total(void);
+const store_statement *store_statement_at(int i);
 
 /* ---- low level ---------------------------------------------------------- */
 
@@ -97,45 +98,41 @@ enum {
 store_status store_account_by_api_key(store *st, const char *key_hash, int with_details,
                                       apr_dbd_row_t **row);
 
-/* ---- digest ---- */
+/* ---- digest (store/digest.c) ---- */
 
-/* The account with that username in that domain (any Space), its Account
- * columns followed by its passwords with their hashes, as JSON
- * [["MD5", "hex"], ...] in stored order. */
-enum { ACCOUNT_COL_DIGEST_PASSWORDS = ACCOUNT_COLUMNS_COUNT };
-store_status store_account_by_sip(store *st, const char *username, const char *domain,
-                                  apr_dbd_row_t **row);
+/* The account with that username in that domain (any Space): its Account
+ * columns, then its passwords with their hashes as JSON
+ * [["MD5", "hex"], ...] in stored order, the database's clock in
+ * microseconds since the epoch, the highest nc recorded for nonce by this
+ * account (NULL: never used; DIGEST_NONCE_REVOKED: refused), and the time
+ * before which no nonce is valid (NULL: lost in a crash, see
+ * store_nonce_epoch_renew; sql/0009). */
+enum {
+    ACCOUNT_COL_DIGEST_PASSWORDS = ACCOUNT_COLUMNS_COUNT,
+    DIGEST_COL_NOW_US,
+    DIGEST_COL_NONCE_NC,
+    DIGEST_COL_EPOCH_US
+};
+store_status store_digest_subject(store *st, const char *username, const char *domain,
+                                  const char *nonce, apr_dbd_row_t **row);
 
-/* Live nonces kept per account (older ones are deleted on insert). */
-#define DIGEST_NONCES_KEPT 20
-store_status store_nonce_insert(store *st, const char *account_id, const char *nonce);
+/* A new epoch when the old one is gone (a crash emptied the nonce table,
+ * and with it the record of the nonces used): *epoch_us, now or what a
+ * concurrent request wrote first. */
+store_status store_nonce_epoch_renew(store *st, long long *epoch_us);
 
-typedef enum {
-    NONCE_ADVANCED,   /* nc grew: stored, the request may go on */
-    NONCE_REPLAYED,   /* known nonce, nc did not grow: the nonce is now deleted */
-    NONCE_UNKNOWN     /* no such live nonce for this account */
-} nonce_state;
+/* The nc of a nonce seen replayed: higher than any a request can send. */
+#define DIGEST_NONCE_REVOKED 9223372036854775807LL
 
-/* Why a nonce did not advance (store_digest_advance said it did not, or
- * no nc was sent: nc < 0): NONCE_UNKNOWN when no live nonce of the account
- * has that value (max_age_minutes: 0 = nonces never age out); with no nc,
- * NONCE_ADVANCED when it is live (the field checks then refuse the missing
- * nc); else NONCE_REPLAYED, and the nonce is deleted. */
-store_status store_nonce_refused(store *st, const char *account_id, const char *nonce,
-                                 long long nc, long max_age_minutes, nonce_state *state);
+/* Records nc as the nonce's highest (the first use stores the nonce, with
+ * minted_us, its mint time, for purging); *advanced = 0 when a request had
+ * already used that nc or a higher one (a replay, or a lost race). */
+store_status store_nonce_advance(store *st, const char *account_id, const char *nonce,
+                                 long long nc, long long minted_us, int *advanced);
 
-/* The hot path of a handshake, one round trip per request. Both give the
- * store_account_by_sip row (NOT_FOUND: no such account).
- * store_digest_challenge also stores nonce for the account when it has a
- * password (a challenge is then due). store_digest_advance also advances
- * the nonce's nc when nc >= 0 grows; *advanced = 0 otherwise (unknown,
- * expired or replayed: ask store_nonce_refused which). */
-enum { DIGEST_COL_ADVANCED = ACCOUNT_COL_DIGEST_PASSWORDS + 1 };
-store_status store_digest_challenge(store *st, const char *username, const char *domain,
-                                    const char *nonce, apr_dbd_row_t **row);
-store_status store_digest_advance(store *st, const char *username, const char *domain,
-                                  const char *nonce, long long nc, long max_age_minutes,
-                                  apr_dbd_row_t **row, int *advanced);
+/* Refuses the nonce from now on (a replay of it was seen). */
+store_status store_nonce_revoke(store *st, const char *account_id, const char *nonce,
+                                long long minted_us);
 
 /* ---- API keys and auth tokens ---- */
 
@@ -151,7 +148,8 @@ typedef enum {
 } auth_token_result;
 
 /* Exchanges an attached auth_token for a new user key of its account, in
- * one statement (single use). *account_domain: the account's domain. */
+ * one statement (single use). *account_domain: the account's domain. A
+ * token of a blocked account is AUTH_TOKEN_NOT_FOUND, and kept. */
 store_status store_auth_token_exchange(store *st, const char *token_hash,
                                        long lifetime_minutes, const char *space_domain,
                                        const char *key_hash, const char *ip,
@@ -189,10 +187,12 @@ store_status store_tombstone_exists(store *st, const char *username,
 store_status store_account_upsert_admin(store *st, const char *username,
                                         const char *domain, const char **id);
 
-/* Replaces every password of the account with one row (api.md 4.2), and
- * sets activated when activate is non-zero. */
+/* Replaces every password of the account with one row (api.md 4.2),
+ * sets activated when activate is non-zero, and revokes the account's
+ * user API keys but keep_key_id (the key of the request, or NULL): one
+ * transaction (sql/0008 accounts_set_password). Stable keys stay. */
 store_status store_password_set(store *st, const char *account_id, const char *algorithm,
-                                const char *hash, int activate);
+                                const char *hash, int activate, const char *keep_key_id);
 
 /* The account's passwords: rows of (algorithm, stored hash or clear text). */
 store_status store_passwords_of(store *st, const char *account_id, apr_dbd_results_t **res);
@@ -217,7 +217,7 @@ typedef struct {
 store_status store_creation_token_state(store *st, const char *token_hash, const char *domain,
                                         long expiry_minutes, creation_token_state *state);
 
-/* A new account, all or nothing (sql/0006 accounts_create). NULL text
+/* A new account, all or nothing (sql/0008 accounts_create). NULL text
  * fields are stored as NULL. */
 typedef struct {
     const char *domain;
@@ -231,13 +231,16 @@ typedef struct {
     const char *algorithm, *password_hash;   /* NULL: no password */
     const char *dictionary_json;             /* JSON object text, or NULL */
     const char *provisioning_token, *request_ip, *request_user_agent;
+    int email_unique;       /* the request Space's AccountsEmailUnique is On */
 } store_new_account;
 
 typedef enum {
     CREATE_OK,
     CREATE_FULL,             /* max_accounts reached */
     CREATE_TOKEN_REFUSED,    /* the creation token is unknown, used or expired */
-    CREATE_USERNAME_TAKEN    /* by an account or a tombstone */
+    CREATE_USERNAME_TAKEN,   /* by an account or a tombstone */
+    CREATE_EMAIL_TAKEN,      /* by a concurrent write (validation saw it free) */
+    CREATE_PHONE_TAKEN       /* likewise */
 } create_result;
 /* On CREATE_OK: the new id and its stored creation time (epoch seconds,
  * also its updated_at and its provisioning token's created_at). */
@@ -299,16 +302,17 @@ typedef struct {
     int current;          /* the account's newest unused token */
 } provisioning_token_info;
 
-/* An unused provisioning token (STORE_NOT_FOUND: unknown or used). */
+/* An unused provisioning token (STORE_NOT_FOUND: unknown, used, or of a
+ * blocked account). */
 store_status store_provisioning_token_find(store *st, const char *token,
                                            provisioning_token_info *info);
 
 /* Marks the token used and activates its account; STORE_NOT_FOUND when a
- * concurrent request used it first. */
+ * concurrent request used it first or the account is blocked now. */
 store_status store_provisioning_token_consume(store *st, const char *token_id);
 
 /* Deletes an attached auth_token younger than lifetime whose account is of
- * space_domain; STORE_NOT_FOUND otherwise. */
+ * space_domain and not blocked; STORE_NOT_FOUND otherwise. */
 store_status store_auth_token_take(store *st, const char *token_hash, long lifetime_minutes,
                                    const char *space_domain, const char **account_id);
 
@@ -322,14 +326,16 @@ typedef struct {
     int used;
     long age_seconds;
 } reset_token_info;
+/* STORE_NOT_FOUND: unknown, or of a blocked account. */
 store_status store_reset_token_find(store *st, const char *token_hash, reset_token_info *info);
 
-/* Consumes the token, stores the password, revokes user keys (sql/0005);
- * *done = 0 when a concurrent request consumed it first. */
+/* Consumes the token, stores the password, revokes user keys (sql/0008);
+ * *done = 0 when a concurrent request consumed it first, or the account
+ * is blocked now. */
 store_status store_reset_password(store *st, const char *token_id, const char *algorithm,
                                   const char *hash, int *done);
 
-/* PUT /accounts/{id} (sql/0003 accounts_update). */
+/* PUT /accounts/{id} (sql/0008 accounts_update). */
 typedef struct {
     const char *id;
     const char *scope_domain;      /* NULL: any Space (super admins) */
@@ -340,9 +346,14 @@ typedef struct {
     int activated, blocked;        /* -1: unchanged */
     const char *user_agent, *algorithm, *password_hash;
     const char *dictionary_json;   /* NULL: unchanged */
+    int email_unique;              /* the request Space's AccountsEmailUnique is On */
+    const char *keep_key_id;       /* user key left when the password is stored, or NULL */
 } store_account_update_t;
 
-typedef enum { UPDATE_OK, UPDATE_NOT_FOUND, UPDATE_FULL, UPDATE_USERNAME_TAKEN } update_result;
+typedef enum {
+    UPDATE_OK, UPDATE_NOT_FOUND, UPDATE_FULL, UPDATE_USERNAME_TAKEN,
+    UPDATE_EMAIL_TAKEN, UPDATE_PHONE_TAKEN   /* by a concurrent write */
+} update_result;
 store_status store_account_update(store *st, const store_account_update_t *u,
                                   update_result *result);
 

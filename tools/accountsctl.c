@@ -36,8 +36,12 @@ static const char usage[] =
     "usage: accountsctl [--db CONNINFO] COMMAND [ARGS]\n"
     "\n"
     "  migrate [--sql-dir DIR]          apply pending migrations\n"
-    "  create-admin USERNAME DOMAIN [--password PW] [--algorithm MD5|SHA-256] [--realm REALM]\n"
-    "                                   create or promote an activated admin; prints a stable API key\n"
+    "  create-admin USERNAME DOMAIN [--password-file FILE | --password-stdin | --password PW]\n"
+    "               [--algorithm MD5|SHA-256] [--realm REALM]\n"
+    "                                   create or promote an activated admin; prints a stable API key.\n"
+    "                                   The password is the first line of FILE ('-': standard input)\n"
+    "                                   or of standard input; --password PW shows it in ps and in\n"
+    "                                   the shell history\n"
     "  api-key SIP_ADDRESS [--expiry MINUTES]\n"
     "                                   mint a stable API key for an existing account\n"
     "  creation-token --space DOMAIN [--count N]\n"
@@ -84,33 +88,72 @@ static int open_store(apr_pool_t *p, const char *conninfo, store *st)
     return 0;
 }
 
-/* "--name value" options after the positional arguments. */
+/* The options that stand alone; every other "--x" takes the next argument
+ * as its value, even one that starts with "--". */
+static const char *const flags[] = { "--password-stdin", NULL };
+
+static int is_option(const char *arg)
+{
+    return strncmp(arg, "--", 2) == 0;
+}
+
+static int is_flag(const char *arg)
+{
+    for (const char *const *f = flags; *f; f++) {
+        if (strcmp(arg, *f) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The value of a "--name value" option after the positional arguments. */
 static const char *option(int argc, const char *const *argv, const char *name)
 {
-    for (int i = 0; i < argc - 1; i++) {
-        if (strcmp(argv[i], name) == 0) {
+    for (int i = 0; i < argc; i++) {
+        if (!is_option(argv[i]) || is_flag(argv[i])) {
+            continue;
+        }
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc) {
             return argv[i + 1];
         }
+        i++;
     }
     return NULL;
 }
 
-/* Every "--x" must be one of the known names and carry a value. */
+/* 1 when the flag is given (not as the value of another option). */
+static int flag(int argc, const char *const *argv, const char *name)
+{
+    for (int i = 0; i < argc; i++) {
+        if (!is_option(argv[i])) {
+            continue;
+        }
+        if (strcmp(argv[i], name) == 0) {
+            return 1;
+        }
+        i += !is_flag(argv[i]);
+    }
+    return 0;
+}
+
+/* Every "--x" must be one of the known names and, unless it is a flag,
+ * carry a value. */
 static int check_options(int argc, const char *const *argv, const char *const *known,
                          int npositional)
 {
     int positional = 0;
 
     for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0) {
+        if (is_option(argv[i])) {
             int ok = 0;
             for (const char *const *k = known; *k; k++) {
                 ok |= strcmp(argv[i], *k) == 0;
             }
-            if (!ok || i + 1 >= argc) {
+            if (!ok || (!is_flag(argv[i]) && i + 1 >= argc)) {
                 return fail(EXIT_USAGE, "bad option %s (see accountsctl --help)", argv[i]);
             }
-            i++;
+            i += !is_flag(argv[i]);
         }
         else {
             positional++;
@@ -125,8 +168,8 @@ static int check_options(int argc, const char *const *argv, const char *const *k
 static const char *positional(int argc, const char *const *argv, int n)
 {
     for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0) {
-            i++;
+        if (is_option(argv[i])) {
+            i += !is_flag(argv[i]);
         }
         else if (n-- == 0) {
             return argv[i];
@@ -316,12 +359,94 @@ static int valid_domain(const char *d)
     return 1;
 }
 
+/* The longest password line read: far more than any password, and a
+ * bound when FILE never ends a line (/dev/zero). */
+#define PASSWORD_LINE_MAX 4096
+
+/* The first line of f, without its "\n" or "\r\n"; NULL and *problem set
+ * when it cannot be read or cannot be a password. */
+static const char *first_line(apr_pool_t *p, apr_file_t *f, const char **problem)
+{
+    char *line = apr_palloc(p, PASSWORD_LINE_MAX + 1);
+    apr_size_t n = 0;
+    apr_status_t rv;
+    char c, why[120];
+
+    while ((rv = apr_file_getc(&c, f)) == APR_SUCCESS && c != '\n') {
+        if (c == '\0') {
+            *problem = "its first line holds a NUL byte";
+            return NULL;
+        }
+        if (n == PASSWORD_LINE_MAX) {
+            *problem = apr_psprintf(p, "its first line is longer than %d bytes", PASSWORD_LINE_MAX);
+            return NULL;
+        }
+        line[n++] = c;
+    }
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        *problem = apr_pstrdup(p, apr_strerror(rv, why, sizeof(why)));
+        return NULL;
+    }
+    if (n > 0 && line[n - 1] == '\r') {
+        n--;
+    }
+    line[n] = '\0';
+    return line;
+}
+
+/* The password in the first line of the file named path, "-" being
+ * standard input. Messages name the file, never what it holds. */
+static int read_password_file(apr_pool_t *p, const char *path, const char **password)
+{
+    apr_file_t *f;
+    apr_status_t rv;
+    const char *problem = NULL;
+    char why[120];
+
+    rv = strcmp(path, "-") == 0 ? apr_file_open_stdin(&f, p)
+                                : apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, p);
+    if (rv != APR_SUCCESS) {
+        problem = apr_strerror(rv, why, sizeof(why));
+    }
+    else {
+        *password = first_line(p, f, &problem);
+    }
+    if (problem) {
+        return fail(EXIT_USAGE, "%s", apr_psprintf(p, "cannot read the password from %s: %s",
+                                                   strcmp(path, "-") == 0 ? "standard input" : path,
+                                                   problem));
+    }
+    return 0;
+}
+
+/* The password of --password, --password-file or --password-stdin (one at
+ * most; *password stays NULL without any): the latter two keep it out of
+ * ps and of the shell history. */
+static int password_source(apr_pool_t *p, int argc, const char *const *argv,
+                           const char **password)
+{
+    const char *file = option(argc, argv, "--password-file");
+    int from_stdin = flag(argc, argv, "--password-stdin");
+
+    *password = option(argc, argv, "--password");
+    if ((*password != NULL) + (file != NULL) + from_stdin > 1) {
+        return fail(EXIT_USAGE, "%s", "--password, --password-file and --password-stdin "
+                    "are mutually exclusive");
+    }
+    if (from_stdin || file) {
+        return read_password_file(p, from_stdin ? "-" : file, password);
+    }
+    return 0;
+}
+
 static int cmd_create_admin(apr_pool_t *p, store *st, int argc, const char *const *argv)
 {
-    static const char *const known[] = { "--password", "--algorithm", "--realm", NULL };
+    static const char *const known[] = {
+        "--password", "--password-file", "--password-stdin", "--algorithm", "--realm", NULL
+    };
     const char *username = positional(argc, argv, 0);
     const char *domain = positional(argc, argv, 1);
-    const char *password = option(argc, argv, "--password");
+    const char *password;
     const char *algorithm = option(argc, argv, "--algorithm");
     const char *realm = option(argc, argv, "--realm");
     const char *id;
@@ -340,6 +465,9 @@ static int cmd_create_admin(apr_pool_t *p, store *st, int argc, const char *cons
     algorithm = algorithm ? algorithm : "SHA-256";
     if (!crypto_algorithm_parse(algorithm, &alg)) {
         return fail(EXIT_USAGE, "unknown algorithm '%s' (MD5 or SHA-256)", algorithm);
+    }
+    if ((rc = password_source(p, argc, argv, &password))) {
+        return rc;
     }
     if (password && !*password) {
         return fail(EXIT_USAGE, "%s", "the password must not be empty");
@@ -366,7 +494,7 @@ static int cmd_create_admin(apr_pool_t *p, store *st, int argc, const char *cons
         || (password && store_password_set(
                 st, id, algorithm,
                 account_password_hash(p, algorithm, username, realm ? realm : domain,
-                                      password), 0) != STORE_OK)) {
+                                      password), 0, NULL) != STORE_OK)) {
         store_end(st, 1);
         return EXIT_DATABASE;
     }

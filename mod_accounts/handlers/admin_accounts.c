@@ -139,15 +139,25 @@ int handle_admin_create(accounts_request *req)
     a.provisioning_token = crypto_random_alnum(r->pool, PROVISIONING_TOKEN_LENGTH);
     a.request_ip = r->useragent_ip;
     a.request_user_agent = request_user_agent(r);
+    /* The database holds the uniqueness validation checked (sql/0008):
+     * the request Space's rule, as fields_check_email reads it. */
+    a.email_unique = req->space->email_unique == 1;
     if (!a.provisioning_token
         || store_account_create(req->db, &a, &result, &id, &created_at) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
-    if (result == CREATE_FULL) {
+    switch (result) {
+    case CREATE_FULL:
         return unauthorized_action(req);
-    }
-    if (result != CREATE_OK) {
+    case CREATE_TOKEN_REFUSED:     /* no token here: cannot happen */
+    case CREATE_USERNAME_TAKEN:
         return reply_username_taken(req);
+    case CREATE_EMAIL_TAKEN:
+        return reply_contact_taken(req, "email");
+    case CREATE_PHONE_TAKEN:
+        return reply_contact_taken(req, "phone");
+    case CREATE_OK:
+        break;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "account %s created in %s by admin %s",
                   id, target->domain, req->caller->id);
@@ -249,6 +259,10 @@ int handle_admin_update(accounts_request *req)
                                             target_space ? space_digest_realm(target_space) : target,
                                             fields_string(params, "password"));
     u.dictionary_json = dictionary_text(r->pool, params);
+    u.email_unique = req->space->email_unique == 1;
+    /* Storing the password revokes the account's user keys (api.md 2.2),
+     * but not the key of this request (an admin updating itself). */
+    u.keep_key_id = req->caller_api_key_id;
     if (store_account_update(req->db, &u, &result) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
@@ -259,6 +273,10 @@ int handle_admin_update(accounts_request *req)
         return unauthorized_action(req);
     case UPDATE_USERNAME_TAKEN:
         return reply_username_taken(req);
+    case UPDATE_EMAIL_TAKEN:
+        return reply_contact_taken(req, "email");
+    case UPDATE_PHONE_TAKEN:
+        return reply_contact_taken(req, "phone");
     case UPDATE_OK:
         break;
     }

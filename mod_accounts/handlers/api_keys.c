@@ -14,21 +14,27 @@
 APLOG_USE_MODULE(accounts);
 
 /* Set-Cookie for a fresh key, lasting the account Space's key expiry
- * (a session cookie when that is 0). Attribute order is the contract's. */
+ * (a session cookie when that is 0). Attribute order is the contract's,
+ * with SameSite=Strict last (api.md 2.2): a browser then never sends the
+ * key with a request another site starts. Secure over HTTPS, and behind a
+ * TLS-terminating proxy when the Space says so (AccountsCookieSecure, or an
+ * https AccountsPublicURL). */
 static void set_key_cookie(accounts_request *req, const char *key, long expiry_minutes)
 {
     request_rec *r = req->r;
-    const char *secure = strcmp(ap_http_scheme(r), "https") == 0 ? "; secure" : "";
+    const char *secure = req->space->cookie_always_secure
+                         || strcmp(ap_http_scheme(r), "https") == 0 ? "; secure" : "";
     const char *cookie;
 
     if (expiry_minutes > 0) {
         char expires[APR_RFC822_DATE_LEN];
         apr_rfc822_date(expires, apr_time_now() + apr_time_from_sec(expiry_minutes * 60));
-        cookie = apr_psprintf(r->pool, "x-api-key=%s; expires=%s; Max-Age=%ld; path=/%s; httponly",
-                              key, expires, expiry_minutes * 60, secure);
+        cookie = apr_psprintf(r->pool, "x-api-key=%s; expires=%s; Max-Age=%ld; path=/%s; httponly"
+                              "; SameSite=Strict", key, expires, expiry_minutes * 60, secure);
     }
     else {
-        cookie = apr_psprintf(r->pool, "x-api-key=%s; path=/%s; httponly", key, secure);
+        cookie = apr_psprintf(r->pool, "x-api-key=%s; path=/%s; httponly; SameSite=Strict", key,
+                              secure);
     }
     apr_table_add(r->headers_out, "Set-Cookie", cookie);
 }

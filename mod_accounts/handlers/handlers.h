@@ -29,6 +29,11 @@ int reply_new_account(accounts_request *req, const store_new_account *n, const c
 json_object *handler_params(accounts_request *req);
 /* 422 for a username lost to a concurrent creation or rename, or a tombstone. */
 int reply_username_taken(accounts_request *req);
+/* 422 for an email or phone ("email", "phone") lost to a concurrent
+ * creation or update (the store found it taken after validation passed):
+ * that field's "has already been taken" error alone, from the rule code of
+ * fields.c. Uses req->params and the request Space's rules. */
+int reply_contact_taken(accounts_request *req, const char *field);
 /* The {id} of the path if it fits a bigint (leading zeros dropped); NULL
  * for a larger number, an id no account has (api.md 1.2). */
 const char *admin_path_id(accounts_request *req);

@@ -112,11 +112,14 @@ int handle_me_password(accounts_request *req)
         }
     }
     algorithm = fields_string(req->params, "algorithm");
+    /* The new password revokes the account's user keys (api.md 2.2), but
+     * not the key this request came with: the client changing its own
+     * password stays signed in. */
     if (store_password_set(req->db, req->caller->id, algorithm,
                            account_password_hash(r->pool, algorithm, req->caller->username,
                                                  caller_realm(req),
                                                  fields_string(req->params, "password")),
-                           1) != STORE_OK) {
+                           1, req->caller_api_key_id) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "account %s changed its password (%s)",
@@ -128,16 +131,18 @@ int handle_me_password(accounts_request *req)
 }
 
 /* GET /accounts/me/services/turn: draft-uberti-behave-turn-rest-00
- * credentials for the request Space's TURN server (api.md 5.6). */
+ * credentials for the TURN server of the caller's own Space (api.md
+ * 5.6), whatever vhost it calls: another Space's relay and secret are not
+ * its to use. An account whose domain is no configured Space has none. */
 int handle_me_turn(accounts_request *req)
 {
     request_rec *r = req->r;
-    const accounts_space *space = req->space;
+    const accounts_space *space = req->caller_space;
     const char *random_part, *username;
     json_object *body, *uris;
     long ttl;
 
-    if (!space->turn_server || !space->turn_secret || space->turn_ttl <= 0) {
+    if (!space || !space->turn_server || !space->turn_secret || space->turn_ttl <= 0) {
         return accounts_send_message(req, HTTP_NOT_FOUND, "No TURN service configured");
     }
     ttl = space->turn_ttl * 60;

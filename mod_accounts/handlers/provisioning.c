@@ -151,7 +151,7 @@ int handle_provisioning_token(accounts_request *req)
                                account_password_hash(r->pool, alg_space->password_algorithm,
                                                      username,
                                                      own ? space_digest_realm(own) : info.domain,
-                                                     password), 0) != STORE_OK) {
+                                                     password), 0, NULL) != STORE_OK) {
             return accounts_send_unavailable(req);
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,

@@ -145,6 +145,10 @@ int handle_create_with_token(accounts_request *req)
         return refuse_token(req, token_hash);
     case CREATE_USERNAME_TAKEN:
         return reply_username_taken(req);
+    case CREATE_EMAIL_TAKEN:      /* not stored here, so never claimed: cannot happen */
+        return reply_contact_taken(req, "email");
+    case CREATE_PHONE_TAKEN:
+        return reply_contact_taken(req, "phone");
     case CREATE_OK:
         break;
     }

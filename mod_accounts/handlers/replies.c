@@ -104,6 +104,25 @@ int reply_username_taken(accounts_request *req)
     return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
 }
 
+int reply_contact_taken(accounts_request *req, const char *field)
+{
+    validation *v = validation_create(req->r->pool);
+    field_lookups taken = { 0 };
+
+    /* The rule's own code, told what the database found: the message is
+     * the one validation gives for a taken value (the other rules passed
+     * already). */
+    if (strcmp(field, "email") == 0) {
+        taken.email_taken = 1;
+        fields_check_email(v, req->params, req->space, &taken);
+    }
+    else {
+        taken.phone_taken = 1;
+        fields_check_phone(v, req->params, req->space, &taken);
+    }
+    return accounts_send_json(req, HTTP_UNPROCESSABLE_ENTITY, validation_to_json(v));
+}
+
 json_object *handler_params(accounts_request *req)
 {
     if (!req->params) {

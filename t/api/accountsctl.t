@@ -7,8 +7,9 @@ use lib 't/lib', 'lib';
 use Accounts::Test;
 use Digest::SHA qw(sha256_hex);
 use Digest::MD5 qw(md5_hex);
+use File::Temp ();
 
-plan tests => 47;
+plan tests => 74;
 
 reset_db();
 
@@ -30,7 +31,10 @@ sql('CREATE DATABASE accounts_migrate_test');
 (my $fresh = $ENV{ACCOUNTS_DB}) =~ s/dbname=\S+/dbname=accounts_migrate_test/;
 ($rc, $out) = Accounts::Test::_run($ENV{ACCOUNTSCTL}, '--db', $fresh, 'migrate', '--sql-dir', $ENV{ACCOUNTS_SQL_DIR});
 is($rc, 0, 'migrate on an empty database: exit 0');
-is($out, "0001_init\n0002_account_functions\n0003_account_update\n0004_statement_level_counters\n0005_reset_password\n0006_hot_paths\n0007_page_walk\n", 'prints the migrations applied, in order');
+# Every migration of sql/, in name order (the list grows with the schema).
+my $migrations = join '', map { m{/(\d{4}_\w+)\.sql$} ? "$1\n" : () } sort glob("$ENV{ACCOUNTS_SQL_DIR}/[0-9][0-9][0-9][0-9]_*.sql");
+like($migrations, qr/^0001_init\n0002_account_functions\n.*0007_page_walk\n/s, 'the migrations of sql/, from 0001_init');
+is($out, $migrations, 'prints the migrations applied, in order');
 ($rc, $out) = Accounts::Test::_run($ENV{ACCOUNTSCTL}, '--db', $fresh, 'migrate', '--sql-dir', $ENV{ACCOUNTS_SQL_DIR});
 is($rc, 0, 'migrate again: exit 0');
 is($out, '', 'and a no-op');
@@ -128,7 +132,72 @@ sql("INSERT INTO provisioning_tokens (account_id, token, used) VALUES ($id, 'use
 is($rc, 0, 'purge: exit 0');
 is($out, "nonces 1\nuser_api_keys 1\nstable_api_keys 0\nauth_tokens 1\ncreation_tokens 0\n"
          . "provisioning_tokens 1\nreset_password_tokens 0\n", 'prints what it deleted');
-is(sql_value("SELECT (SELECT count(*) FROM digest_nonces)::text || (SELECT count(*) FROM auth_tokens)::text"
-             . " || (SELECT token FROM provisioning_tokens)"), '11livetoken0001', 'fresh rows are kept');
+is(sql_value("SELECT (SELECT count(*) FROM digest_nonces WHERE account_id IS NOT NULL)::text"
+             . " || (SELECT count(*) FROM auth_tokens)::text || (SELECT token FROM provisioning_tokens)"),
+   '11livetoken0001', 'fresh rows are kept');
+is(sql_value("SELECT count(*) FROM digest_nonces WHERE nonce = 'epoch'"), 1,
+   "the nonce table's epoch row (a day old) is never purged");
 ($rc, $out) = accountsctl('purge', '--api-key-expiry', '0');
 like($out, qr/^user_api_keys 0$/m, '--api-key-expiry 0 keeps idle keys');
+
+# ---- create-admin: the password from standard input or a file ------------------
+# Last: the digest logins leave nonces, which purge would count.
+# Space A's realm, so that the new admins can log in by digest there.
+my $realm_a = 'global.realm.test';
+my $tmp = File::Temp::tempdir(CLEANUP => 1);
+sub write_file { my ($name, $text) = @_; open my $fh, '>', "$tmp/$name" or die $!; print $fh $text; close $fh; "$tmp/$name" }
+sub stored_password { sql_value("SELECT algorithm || ':' || password FROM passwords p JOIN accounts a"
+                                . " ON a.id = p.account_id WHERE username = '$_[0]'") }
+sub digest_login {
+    my ($username, $password, $algorithm) = @_;
+    my ($res) = digest_call(space_a => GET => '/api/accounts/me', username => $username, domain => 'a.test',
+                            password => $password, algorithm => $algorithm);
+    return $res->code . ' ' . ((json_of($res) // {})->{username} // '');
+}
+
+($rc, $out, $err) = accountsctl_input("stdin-secret-1\nnot this line\n", 'create-admin', 'fromstdin', 'a.test',
+                                      '--password-stdin', '--realm', $realm_a);
+is($rc, 0, '--password-stdin: exit 0');
+like($out, qr/^[A-Za-z0-9]{40}\n$/, 'prints only the key');
+is("$out$err" =~ /stdin-secret/ ? 'echoed' : 'not echoed', 'not echoed', 'the password appears in no output');
+is(stored_password('fromstdin'), 'SHA-256:' . sha256_hex("fromstdin:$realm_a:stdin-secret-1"), 'the first line is the password');
+is(digest_login('fromstdin', 'stdin-secret-1', 'SHA-256'), '200 fromstdin', 'which logs in by digest');
+
+($rc) = accountsctl_input(" crlf secret 2 \r\n", 'create-admin', 'fromdash', 'a.test', '--password-file', '-',
+                          '--algorithm', 'MD5', '--realm', $realm_a);
+is($rc, 0, '--password-file -: standard input, exit 0');
+is(stored_password('fromdash'), 'MD5:' . md5_hex("fromdash:$realm_a: crlf secret 2 "),
+   'only the CRLF is removed (spaces are part of the password)');
+
+my $file = write_file('admin-password', "file-secret-3\nsecond line\n");
+remember_secret('file-secret-3', 'bare-secret-4');
+($rc, $out, $err) = accountsctl('create-admin', 'fromfile', 'a.test', '--password-file', $file,
+                                '--algorithm', 'MD5', '--realm', $realm_a);
+is($rc, 0, '--password-file FILE: exit 0');
+is("$out$err" =~ /file-secret/ ? 'echoed' : 'not echoed', 'not echoed', 'the password appears in no output');
+is(digest_login('fromfile', 'file-secret-3', 'MD5'), '200 fromfile', 'its first line logs in by digest');
+($rc) = accountsctl('create-admin', 'nonewline', 'a.test', '--password-file', write_file('bare', 'bare-secret-4'));
+is(stored_password('nonewline'), 'SHA-256:' . sha256_hex('nonewline:a.test:bare-secret-4'),
+   'a file without a final newline: all of it');
+
+my $accounts = sql_value('SELECT count(*) FROM accounts');
+for my $both ([ '--password', 'inline-pw', '--password-stdin' ], [ '--password-file', $file, '--password', 'inline-pw' ],
+              [ '--password-stdin', '--password-file', $file ]) {
+    ($rc, $out, $err) = accountsctl_input("stdin-pw\n", 'create-admin', 'twosources', 'a.test', @$both);
+    is($rc, 1, "@$both: exit 1");
+    like($err, qr/^accountsctl: --password, --password-file and --password-stdin are mutually exclusive$/, '  says so');
+}
+($rc, $out, $err) = accountsctl_input("\n", 'create-admin', 'emptystdin', 'a.test', '--password-stdin');
+is("$rc $err", "1 accountsctl: the password must not be empty\n", 'an empty line: refused as --password ""');
+($rc, $out, $err) = accountsctl('create-admin', 'emptyfile', 'a.test', '--password-file', write_file('empty', ''));
+is("$rc $err", "1 accountsctl: the password must not be empty\n", 'an empty file: refused');
+($rc, $out, $err) = accountsctl('create-admin', 'nofile', 'a.test', '--password-file', "$tmp/missing");
+is($rc, 1, 'an unreadable password file: exit 1');
+like($err, qr/^accountsctl: cannot read the password from \Q$tmp\E\/missing: No such file or directory$/,
+     '  naming the file');
+($rc, $out, $err) = accountsctl('create-admin', 'dirfile', 'a.test', '--password-file', $tmp);
+like("$rc $err", qr/^1 accountsctl: cannot read the password from \Q$tmp\E: /, 'a directory: exit 1, naming it');
+($rc, $out, $err) = accountsctl('create-admin', 'novalue', 'a.test', '--password-file');
+is($rc, 1, '--password-file without FILE: exit 1');
+is(sql_value('SELECT count(*) FROM accounts'), $accounts, 'no account created by any refused command');
+like((accountsctl('--help'))[1], qr/--password-file FILE \| --password-stdin \| --password PW/, 'the usage names the three');

@@ -26,8 +26,8 @@ my $key = $res->content;
 like($key, qr/^[A-Za-z0-9]{40}$/, 'the bare key: 40 characters, no quotes, no newline');
 is($res->header('Content-Type'), 'text/html; charset=UTF-8', 'text/html');
 like($res->header('Set-Cookie'),
-     qr/^x-api-key=\Q$key\E; expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT; Max-Age=1800; path=\/; httponly$/,
-     'cookie: exact attributes, Max-Age from AccountsApiKeyExpiry 30');
+     qr/^x-api-key=\Q$key\E; expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT; Max-Age=1800; path=\/; httponly; SameSite=Strict$/,
+     'cookie: exact attributes (SameSite=Strict last), Max-Age from AccountsApiKeyExpiry 30');
 is(sql_value("SELECT user_key || ' ' || ip || ' ' || requests FROM api_keys WHERE key_hash = '" . sha256_hex($key) . "'"),
    'true 127.0.0.1 0', 'stored hashed, as a user key bound to the client IP');
 is(json_of(me(space_a => '/api/accounts/me', 'x-api-key' => $key))->{username}, 'bob', 'the key works');
@@ -111,10 +111,13 @@ is($res->code, 403, 'blocked: also through digest');
 sql("UPDATE accounts SET blocked = false WHERE id = $bob");
 is(me(space_a => '/api/accounts/me', 'x-api-key' => $key3)->code, 200, 'unblocked: access again');
 
-# A blocked account still gets its key from an attached token (refused when used).
+# A blocked account gets no key from an attached token (issue 13): the
+# answer of an unknown token, and the token is not used up.
 my $t3 = json_of(call(space_a => POST => '/api/accounts/auth_token'))->{token};
 call(space_a => GET => "/api/accounts/auth_token/$t3/attach", headers => { 'x-api-key' => $key3 });
 sql("UPDATE accounts SET blocked = true WHERE id = $bob");
 $res = call(space_a => GET => "/api/accounts/me/api_key/$t3");
-is($res->code, 200, 'blocked account: the exchange still answers a key');
-is(me(space_a => '/api/accounts/me', 'x-api-key' => json_of($res)->{api_key})->code, 403, 'which is refused when used');
+is_deeply([ $res->code, json_of($res) ], [ 404, { message => 'Auth token not found' } ],
+          'blocked account: the exchange answers as for an unknown token');
+is(sql_value("SELECT count(*) FROM auth_tokens WHERE token_hash = '" . sha256_hex($t3) . "'"), 1,
+   'and the token is not used up');

@@ -5,8 +5,9 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib', 'lib';
 use Accounts::Test;
+use Accounts::Digest;
 
-plan tests => 68;
+plan tests => 81;
 
 reset_db();
 my $realm = 'global.realm.test';    # Space A inherits the global AccountsRealm
@@ -31,7 +32,12 @@ like($wa[1], qr/^Digest realm="global\.realm\.test",qop="auth",algorithm=SHA-256
      'SHA-256 challenge second');
 my @c = challenges($res);
 is($c[0]{nonce}, $c[1]{nonce}, 'the same nonce in both');
-is(sql_value("SELECT count(*) FROM digest_nonces WHERE nonce = '$c[0]{nonce}'"), 1, 'the nonce is a database row');
+is(sql_value('SELECT count(*) FROM digest_nonces WHERE account_id IS NOT NULL'), 0,
+   'a challenge writes nothing: the nonce is stateless');
+ok(nonce_is_for($c[0]{nonce}, space => 'a.test', username => 'bothuser', domain => 'a.test'),
+   "the nonce carries its MAC over the Space and the account (AccountsSecret)");
+my $minted = nonce_time_us($c[0]{nonce}) / 1e6;
+cmp_ok(abs($minted - sql_value('SELECT extract(epoch FROM now())')), '<', 5, 'and its mint time, by the database clock');
 
 $res = call(space_a => GET => $me, headers => { From => 'sip:clearuser@a.test' });
 is_deeply([ map { $_->{algorithm} } challenges($res) ], [ 'MD5', 'SHA-256' ], 'CLRTXT offers MD5 then SHA-256');
@@ -84,7 +90,8 @@ is($res->code, 401, 'a lower nc after a jump: 401');
 is($res->content, 'Nonce replayed', 'Nonce replayed');
 my ($fresh) = challenges($res);
 isnt($fresh->{nonce}, $c1->{nonce}, 'with a fresh challenge');
-is(sql_value("SELECT count(*) FROM digest_nonces WHERE nonce = '$c1->{nonce}'"), 0, 'the replayed nonce is deleted');
+is(sql_value("SELECT nc FROM digest_nonces WHERE nonce = '$c1->{nonce}'"), '9223372036854775807',
+   'the replayed nonce is revoked');
 is(with_auth(%auth, nc => '00000006')->content, 'Nonce invalid', 'and cannot be used any more');
 
 # The same nonce and nc twice: the second is a replay.
@@ -132,10 +139,39 @@ my ($other) = challenges(call(space_a => GET => $me, headers => { From => 'sip:s
 $res = with_auth(%auth, nc => nc(), nonce => $other->{nonce});
 is($res->content, 'Nonce invalid', "another account's nonce: Nonce invalid");
 
-my ($c4) = challenges(call(space_a => GET => $me, headers => $from));
-sql("UPDATE digest_nonces SET created_at = now() - interval '61 minutes' WHERE nonce = '$c4->{nonce}'");
-$res = with_auth(%auth, nonce => $c4->{nonce}, nc => '00000001');
+my %md5 = (space => 'a.test', username => 'md5user', domain => 'a.test');
+$res = with_auth(%auth, nonce => mint_nonce(%md5, age_seconds => 61 * 60), nc => '00000001');
 is($res->content, 'Nonce invalid', 'a nonce older than AccountsNonceMaxAge: Nonce invalid');
+$res = with_auth(%auth, nonce => mint_nonce(%md5, age_seconds => 59 * 60), nc => '00000001');
+is($res->code, 200, 'one issued 59 minutes ago is still good (60 minutes by default)');
+$res = with_auth(%auth, nonce => mint_nonce(%md5, secret => 'another-secret'), nc => '00000001');
+is($res->content, 'Nonce invalid', 'a nonce made with another secret: Nonce invalid');
+$res = with_auth(%auth, nonce => mint_nonce(%md5, space => 'b.test'), nc => '00000001');
+is($res->content, 'Nonce invalid', "a nonce issued by another Space's vhost: Nonce invalid");
+my $good = mint_nonce(%md5);
+substr($good, 40, 1) = substr($good, 40, 1) eq '0' ? '1' : '0';
+is(with_auth(%auth, nonce => $good, nc => '00000001')->content, 'Nonce invalid', 'a nonce with one MAC digit changed: Nonce invalid');
+
+# ---- anonymous challenges cannot evict a pending nonce (issue 13) -------------------
+# Anyone can ask for challenges in a victim's name (From only). They write
+# nothing, so a nonce the victim is about to answer survives any number.
+my ($pending) = challenges(call(space_a => GET => $me, headers => $from));
+my @flood = ('-s', '-H', 'From: sip:md5user@a.test');
+push @flood, ('-o', '/dev/null', '-w', '%{http_code}\n', space_url('space_a') . $me) for 1 .. 100;
+my ($frc, $fout) = Accounts::Test::_run('curl', @flood);
+is(scalar(grep { $_ eq '401' } split /\n/, $fout), 100, '100 anonymous challenges for the account: 401 each');
+is(with_auth(%auth, nonce => $pending->{nonce}, opaque => $pending->{opaque}, nc => '00000001')->code, 200,
+   'the nonce issued before them still authenticates');
+
+# ---- failed requests write nothing and use up no nc --------------------------------
+my ($c5) = challenges(call(space_a => GET => $me, headers => $from));
+my $rows = sql_value('SELECT count(*) FROM digest_nonces');
+is(with_auth(%auth, nonce => $c5->{nonce}, nc => '00000001', password => 'wrong')->content, 'Unauthorized',
+   'a wrong password with a fresh nonce');
+is(with_auth(%auth, nonce => $c5->{nonce}, nc => '00000001', realm => 'evil')->code, 422, 'a bad field with it');
+is(sql_value('SELECT count(*) FROM digest_nonces'), $rows, 'neither wrote a nonce row');
+is(with_auth(%auth, nonce => $c5->{nonce}, nc => '00000001')->code, 200, 'the right answer with that nc then passes');
+is(sql_value("SELECT nc FROM digest_nonces WHERE nonce = '$c5->{nonce}'"), 1, 'and records nc 1');
 
 # ---- malformed input --------------------------------------------------------------
 $res = call(space_a => GET => $me);

@@ -9,7 +9,7 @@ use Accounts::Test;
 use Digest::SHA qw(hmac_sha1_base64);
 use MIME::Base64 ();
 
-plan tests => 51;
+plan tests => 52;
 
 reset_db();
 my $realm_a = 'global.realm.test';
@@ -123,7 +123,10 @@ is(sql_value("SELECT string_agg(algorithm, ',') FROM passwords WHERE account_id 
 $res = call(space_a => GET => '/api/accounts/me/services/turn', headers => \%k);
 is_deeply([ $res->code, json_of($res) ], [ 404, { message => 'No TURN service configured' } ], 'no TURN in Space A: 404');
 $res = call(space_c => GET => '/api/accounts/me/services/turn', headers => \%k);
-is($res->code, 200, "TURN of the request Space (C), for an account of A");
+is_deeply([ $res->code, json_of($res) ], [ 404, { message => 'No TURN service configured' } ],
+          "an account of A on Space C's vhost: its own Space's TURN, none (issue 13)");
+$res = call(space_a => GET => '/api/accounts/me/services/turn', headers => { 'x-api-key' => $ckey });
+is($res->code, 200, "TURN of the caller's own Space (C), whichever vhost (here A's)");
 my $turn = json_of($res);
 is_deeply([ sort keys %$turn ], [ qw(password ttl uris username) ], 'username, password, ttl, uris');
 is($turn->{ttl}, 3600, 'ttl = AccountsTurnTTL 60 minutes in seconds');

@@ -14,18 +14,14 @@
 // (tests/browser/run installs it into the build tree).
 //
 // Exit status 0 when every check passed; otherwise prints why and exits 1.
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
-// ES modules ignore NODE_PATH; require() honours it.
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
+import { CheckFailed, check, launchChromium, logger } from './browser.mjs';
 
 const url = process.argv[2];
 const outDir = path.resolve(process.argv[3] || process.env.BROWSER_ARTIFACTS_DIR || '.');
 const newPassword = process.env.NEW_PASSWORD || 'new-password-42';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const SUCCESS = 'Your password was updated properly.';
 const TIMEOUT_MS = 15000;
 
@@ -34,13 +30,7 @@ if (!url) {
   process.exit(2);
 }
 
-class CheckFailed extends Error {}
-function check(cond, message) {
-  if (!cond) throw new CheckFailed(message);
-}
-function log(message) {
-  console.log(`reset_page: ${message}`);
-}
+const log = logger('reset_page');
 
 const token = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() || '');
 fs.mkdirSync(outDir, { recursive: true });
@@ -49,20 +39,7 @@ let browser;
 let page;
 let status = 0;
 try {
-  // launch() starts Chromium on a new, empty temporary user data dir of its
-  // own and deletes it on close().
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    // Without the background-networking flags Chromium keeps trying to
-    // reach Google's hosts, which a closed network refuses; --no-sandbox
-    // because this also runs as root (CI, containers).
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    timeout: 60000,
-  });
+  browser = await launchChromium();
   log(`Chromium ${browser.version()} started`);
   const context = await browser.newContext();
   context.setDefaultTimeout(TIMEOUT_MS);

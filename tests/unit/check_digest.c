@@ -3,7 +3,10 @@
 #include "digest.h"
 #include "json.h"
 
+#include <ctype.h>
 #include <string.h>
+
+#include <apr_strings.h>
 
 START_TEST(flexiapi_compact_form_parses)
 {
@@ -94,6 +97,46 @@ START_TEST(nc_is_hexadecimal_and_garbage_counts_as_zero)
     ck_assert_int_eq(digest_parse_nc("zz"), 0);
     ck_assert_int_eq(digest_parse_nc(""), 0);
     ck_assert(digest_parse_nc("ffffffffffffffffffffffff") > 0);
+}
+END_TEST
+
+/* Stateless nonces (issue 13): what a challenge mints verifies, for that
+ * Space and account only, with its mint time; nothing else does. */
+#define NOW_US 1764806400123456LL
+START_TEST(nonces_verify_for_their_space_and_account_only)
+{
+    const char *n = digest_nonce_mint(test_pool, "s3cret", "a.test", "bob", "A.test", NOW_US);
+    long long t = 0;
+    char *bad;
+
+    ck_assert_ptr_nonnull(n);
+    ck_assert_int_eq(strlen(n), DIGEST_NONCE_LENGTH);
+    ck_assert_int_eq(strspn(n, "0123456789abcdef"), DIGEST_NONCE_LENGTH);
+    ck_assert(digest_nonce_verify(test_pool, n, "s3cret", "a.test", "bob", "a.TEST", &t));
+    ck_assert(t == NOW_US);
+    ck_assert_str_ne(n, digest_nonce_mint(test_pool, "s3cret", "a.test", "bob", "a.test", NOW_US));
+    ck_assert(!digest_nonce_verify(test_pool, n, "other", "a.test", "bob", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, n, "s3cret", "b.test", "bob", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, n, "s3cret", "a.test", "alice", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, n, "s3cret", "a.test", "bob", "b.test", &t));
+    for (int i = 0; i < DIGEST_NONCE_LENGTH; i += 7) {   /* time, salt and MAC alike */
+        bad = apr_pstrdup(test_pool, n);
+        bad[i] = bad[i] == '0' ? '1' : '0';
+        ck_assert_msg(!digest_nonce_verify(test_pool, bad, "s3cret", "a.test", "bob", "a.test", &t),
+                      "digit %d changed", i);
+    }
+    bad = apr_pstrdup(test_pool, n);
+    for (char *c = bad; *c; c++) {
+        *c = (char)toupper((unsigned char)*c);
+    }
+    ck_assert(strcmp(bad, n) == 0
+              || !digest_nonce_verify(test_pool, bad, "s3cret", "a.test", "bob", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, apr_pstrndup(test_pool, n, 63), "s3cret", "a.test",
+                                   "bob", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, apr_pstrcat(test_pool, n, "0", NULL), "s3cret",
+                                   "a.test", "bob", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, "", "s3cret", "a.test", "bob", "a.test", &t));
+    ck_assert(!digest_nonce_verify(test_pool, NULL, "s3cret", "a.test", "bob", "a.test", &t));
 }
 END_TEST
 
@@ -221,6 +264,7 @@ Suite *digest_suite(void)
     tcase_add_test(tc, other_from_forms_are_invalid_sip_addresses);
     tcase_add_test(tc, nc_is_hexadecimal_and_garbage_counts_as_zero);
     tcase_add_test(tc, challenge_has_the_exact_wire_format);
+    tcase_add_test(tc, nonces_verify_for_their_space_and_account_only);
     tcase_add_test(tc, headers_over_the_parsers_limits_are_refused);
     tcase_add_test(tc, field_checks_run_in_order_and_all_fail_at_once);
     tcase_add_test(tc, uri_may_carry_the_query_string);

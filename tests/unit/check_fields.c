@@ -540,6 +540,45 @@ START_TEST(phone_rules_list_every_failure_in_order)
 }
 END_TEST
 
+/* +33612121212 padded with spaces inside, which the digit count ignores
+ * and trimming keeps, to len characters (len >= 12). */
+static const char *spaced_phone(int len)
+{
+    return apr_pstrcat(test_pool, "+33", repeat(" ", len - 12), "612121212", NULL);
+}
+
+static const char *phone_json(const char *phone)
+{
+    return apr_psprintf(test_pool, "{\"phone\":\"%s\"}", phone);
+}
+
+START_TEST(phone_is_at_most_64_characters_separators_included)
+{
+    accounts_space *all = default_space();
+    field_lookups both = { 1, 1, 1, 1, 1 };
+    const char *max = "The phone may not be greater than 64 characters.";
+
+    /* Why the rule is needed: such a number is valid, and the column
+     * (varchar(64)) refused it with a 503. */
+    ck_assert(fields_phone_valid(NULL, spaced_phone(200), NULL));
+    ck_assert_str_eq(phone_errors(phone_json(spaced_phone(64)), all, NULL), "");
+    ck_assert_str_eq(phone_errors(phone_json(spaced_phone(65)), all, NULL), max);
+    ck_assert_str_eq(phone_errors(phone_json(apr_pstrcat(test_pool, "+33", repeat("-", 53), "612121212", NULL)),
+                                  all, NULL), max);
+    /* Characters, not bytes: 64 characters in 116 bytes are not too long. */
+    ck_assert_str_eq(phone_errors(phone_json(apr_pstrcat(test_pool, "+33612121212", repeat("\\u00e9", 52), NULL)),
+                                  all, NULL),
+                     "The phone field contains an invalid number. | "
+                     "The phone number must belong to an authorized country.");
+    /* The last rule, after the contract's. */
+    ck_assert_str_eq(phone_errors(phone_json(apr_pstrcat(test_pool, "+", repeat("1", 70), NULL)), all, &both),
+                     "The phone field contains an invalid number. | "
+                     "The phone number must belong to an authorized country. | "
+                     "The phone has already been taken. | The phone has already been taken. | "
+                     "The phone may not be greater than 64 characters.");
+}
+END_TEST
+
 /* ---- dtmf_protocol (4.5) ---- */
 
 static const char *dtmf_errors(const char *json)
@@ -718,6 +757,57 @@ START_TEST(display_name_is_a_nullable_string_of_at_most_255_code_points)
 }
 END_TEST
 
+/* ---- column bounds (sql/0001_init.sql) ---- */
+
+/* The field's messages after every rule of POST /accounts (5.10). */
+static const char *admin_create_errors(const char *json, const char *field)
+{
+    accounts_space *sp = default_space();
+    json_object *p = params(json);
+    validation *v = validation_create(test_pool);
+
+    fields_check_username(v, p, sp, 1, NULL);
+    fields_check_dictionary(v, p);
+    fields_check_password(v, p, 6);
+    fields_check_email(v, p, sp, NULL);
+    fields_check_dtmf_protocol(v, p);
+    fields_check_phone(v, p, sp, NULL);
+    fields_check_algorithm(v, p);
+    fields_check_display_name(v, p);
+    return msgs(v, field);
+}
+
+START_TEST(no_field_passes_with_a_value_longer_than_its_column)
+{
+    const char *dict = "The dictionary must be an associative dictionary of strings";
+    const char *e255 = repeat("\\u00e9", 255), *e256 = repeat("\\u00e9", 256);
+    const struct { const char *field, *fits, *too_long, *refusal; } cases[] = {
+        { "username", repeat("a", 64), repeat("a", 65),
+          "The username may not be greater than 64 characters." },
+        { "email", apr_pstrcat(test_pool, "a@", repeat("b", 253), NULL),
+          apr_pstrcat(test_pool, "a@", repeat("b", 254), NULL),
+          "The email may not be greater than 255 characters." },
+        { "phone", spaced_phone(64), spaced_phone(65), "The phone may not be greater than 64 characters." },
+        { "dtmf_protocol", "sipmessage", "sipmessage-sipinfo", "The selected dtmf protocol is invalid." },
+        { "display_name", e255, e256, "The display name may not be greater than 255 characters." },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *f = cases[i].field;
+        ck_assert_str_eq(admin_create_errors(apr_psprintf(test_pool, "{\"%s\":\"%s\"}", f, cases[i].fits), f), "");
+        ck_assert_str_eq(admin_create_errors(apr_psprintf(test_pool, "{\"%s\":\"%s\"}", f, cases[i].too_long), f),
+                         cases[i].refusal);
+    }
+    /* account_dictionary_entries.key and .value */
+    ck_assert_str_eq(admin_create_errors(apr_psprintf(test_pool, "{\"dictionary\":{\"%s\":\"%s\"}}", e255, e255),
+                                         "dictionary"), "");
+    ck_assert_str_eq(admin_create_errors(apr_psprintf(test_pool, "{\"dictionary\":{\"%s\":\"v\"}}", e256),
+                                         "dictionary"), dict);
+    ck_assert_str_eq(admin_create_errors(apr_psprintf(test_pool, "{\"dictionary\":{\"k\":\"%s\"}}", e256),
+                                         "dictionary"), dict);
+}
+END_TEST
+
 /* ---- several fields ---- */
 
 START_TEST(fields_report_in_the_order_they_are_checked)
@@ -801,12 +891,14 @@ Suite *fields_suite(void)
     tcase_add_test(tc, email_is_nullable_then_valid_then_at_most_255_then_unique);
     tcase_add_test(tc, phone_validity_is_international_form_with_a_plausible_length);
     tcase_add_test(tc, phone_rules_list_every_failure_in_order);
+    tcase_add_test(tc, phone_is_at_most_64_characters_separators_included);
     tcase_add_test(tc, dtmf_protocol_is_nullable_and_one_of_three);
     tcase_add_test(tc, dictionary_is_an_object_of_short_strings_with_non_integer_keys);
     tcase_add_test(tc, dictionary_keys_and_values_hold_at_most_255_code_points);
     tcase_add_test(tc, a_present_domain_must_name_a_configured_space);
     tcase_add_test(tc, booleans_accept_true_false_one_zero_and_null);
     tcase_add_test(tc, display_name_is_a_nullable_string_of_at_most_255_code_points);
+    tcase_add_test(tc, no_field_passes_with_a_value_longer_than_its_column);
     tcase_add_test(tc, fields_report_in_the_order_they_are_checked);
     tcase_add_test(tc, utf8_validity_refuses_what_postgresql_refuses);
     tcase_add_test(tc, email_validity_is_exported_for_stored_addresses);

@@ -84,6 +84,54 @@ START_TEST(json_c_extensions_are_refused)
 }
 END_TEST
 
+/* The value of text, which must parse. */
+static json_object *parsed(const char *text)
+{
+    const char *error = NULL;
+    json_object *o = json_pool_parse(test_pool, text, strlen(text), 64, &error);
+
+    ck_assert_msg(o != NULL, "refused (%s): %s", error, text);
+    return o;
+}
+
+START_TEST(scalars_at_the_top_are_json)
+{
+    ck_assert_int_eq(json_object_get_int(parsed("42")), 42);
+    ck_assert_int_eq(json_object_get_int(parsed(" 7 ")), 7);
+    ck_assert_int_eq(json_object_get_int(parsed("\r\n-0\t")), 0);
+    ck_assert(json_object_get_double(parsed("-1.5e3")) == -1500.0);
+    ck_assert(json_object_get_double(parsed("0.25E-2")) == 0.0025);
+    ck_assert(json_object_is_type(parsed("true"), json_type_boolean));
+    ck_assert(json_object_get_boolean(parsed(" true")));
+    ck_assert(!json_object_get_boolean(parsed("false ")));
+    ck_assert_str_eq(json_object_get_string(parsed("\"text\"")), "text");
+    /* null: a value, but no object, hence no parameters. */
+    ck_assert(!json_object_is_type(parsed("null"), json_type_object));
+    ck_assert(!json_object_is_type(parsed(" null\n"), json_type_object));
+}
+END_TEST
+
+START_TEST(broken_scalars_are_refused)
+{
+    static const char *const texts[] = {
+        "tru", "nul", "fals", "t", "01", "-01", "1.", "-", "1e", "1e+", ".5", "+1", "0x10",
+        "truex", "nullnull", "true false", "42 43", "1 ,", "42]", "null}", "\"a\" \"b\"",
+        "True", "NULL", "  ", "{\"a\":1", "[1,", "\"open",
+    };
+
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        ck_assert_msg(refusal(texts[i], strlen(texts[i])) != NULL, "accepted: %s", texts[i]);
+    }
+    /* Text that ends before its value does, as PHP words it. */
+    ck_assert_str_eq(REFUSAL("tru"), "Syntax error");
+    ck_assert_str_eq(REFUSAL("nul"), "Syntax error");
+    ck_assert_str_eq(REFUSAL("1e+"), "Syntax error");
+    ck_assert_str_eq(REFUSAL(" \n "), "Syntax error");
+    ck_assert_str_eq(REFUSAL("{\"a\":1"), "Syntax error");
+    ck_assert_str_eq(REFUSAL("[\"open"), "Syntax error");
+}
+END_TEST
+
 START_TEST(nul_after_the_value_is_refused)
 {
     /* It used to count as trailing whitespace. */
@@ -104,6 +152,8 @@ Suite *json_suite(void)
     tcase_add_test(tc, lone_surrogate_escapes_are_refused);
     tcase_add_test(tc, json_c_extensions_are_refused);
     tcase_add_test(tc, nul_after_the_value_is_refused);
+    tcase_add_test(tc, scalars_at_the_top_are_json);
+    tcase_add_test(tc, broken_scalars_are_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -50,6 +50,7 @@ static const struct {
     { "AccountsProvisioningOverwrite", "On", "always" },
     { "AccountsContactsVcardURL", "none", "vcard" },
     { "AccountsNonceMaxAge", "60", "sixty" },
+    { "AccountsCookieSecure", "On", "secure" },
     { "AccountsSpaceExpiry", "2030-02-28", "2030-02-30" },
 };
 
@@ -86,6 +87,34 @@ START_TEST(values_are_normalised)
     ck_assert_str_eq(sp->public_url, "https://a.example");
     ck_assert_ptr_null(set(sp, "AccountsMaxAccounts", "2147483647"));
     ck_assert_int_eq(sp->max_accounts, 2147483647L);
+}
+END_TEST
+
+/* Issue 13, item 9: behind a TLS-terminating proxy the request is plain
+ * HTTP, so the cookie's Secure comes from the Space: an https public URL
+ * the operator configured, or AccountsCookieSecure. */
+static int cookie_secure_for(const char *public_url, const char *cookie_secure)
+{
+    accounts_space *sp = space_create(test_pool);
+    set(sp, "AccountsSpace", "sip.example.org");
+    if (public_url) {
+        ck_assert_ptr_null(set(sp, "AccountsPublicURL", public_url));
+    }
+    if (cookie_secure) {
+        ck_assert_ptr_null(set(sp, "AccountsCookieSecure", cookie_secure));
+    }
+    ck_assert_ptr_null(space_resolve(test_pool, sp, "host.example.org", "secret"));
+    return sp->cookie_always_secure;
+}
+
+START_TEST(cookie_secure_follows_the_public_url_unless_set)
+{
+    ck_assert_int_eq(cookie_secure_for(NULL, NULL), 0);   /* the derived https:// + ServerName does not count */
+    ck_assert_int_eq(cookie_secure_for("https://sip.example.org", NULL), 1);
+    ck_assert_int_eq(cookie_secure_for("http://sip.example.org", NULL), 0);
+    ck_assert_int_eq(cookie_secure_for("https://sip.example.org", "Off"), 0);
+    ck_assert_int_eq(cookie_secure_for("http://sip.example.org", "On"), 1);
+    ck_assert_int_eq(cookie_secure_for(NULL, "On"), 1);
 }
 END_TEST
 
@@ -323,6 +352,7 @@ Suite *space_suite(void)
     tcase_add_test(tc, registry_refuses_two_different_definitions_of_one_domain);
     tcase_add_test(tc, reference_config_documents_exactly_the_directive_table);
     tcase_add_test(tc, configuration_docs_cover_every_directive);
+    tcase_add_test(tc, cookie_secure_follows_the_public_url_unless_set);
     tcase_add_test(tc, provisioning_sections_parse_and_errors_name_the_line);
     suite_add_tcase(s, tc);
     return s;

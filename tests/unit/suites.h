@@ -16,6 +16,7 @@ Suite *json_suite(void);
 Suite *json_writer_suite(void);
 Suite *pagination_suite(void);
 Suite *mail_suite(void);
+Suite *provisioning_suite(void);
 
 /* A fresh pool per test (checked fixture). */
 extern apr_pool_t *test_pool;

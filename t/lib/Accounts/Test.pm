@@ -16,7 +16,7 @@ use Digest::SHA ();
 
 our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin remember_secret
                  space_url db_stop db_start make_account ha1 challenges digest_header
-                 digest_call user_key_for);
+                 digest_call user_key_for accountsctl_input);
 
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(timeout => 30, cookie_jar => undef, keep_alive => 0);
@@ -105,6 +105,11 @@ sub sql_value {
 sub reset_db {
     sql('TRUNCATE spaces, account_id_buckets, accounts, account_tombstones, account_creation_tokens, '
         . 'auth_tokens RESTART IDENTITY CASCADE');
+    # The cascade empties digest_nonces, epoch row included (sql/0009): put
+    # back one from long ago, as a database that has run for a while has.
+    sql("INSERT INTO digest_nonces (account_id, nonce, nc, created_at) VALUES (NULL, 'epoch',"
+        . " (extract(epoch FROM now() - interval '1 day') * 1000000)::bigint, now() - interval '1 day')"
+        . ' ON CONFLICT (nonce) DO UPDATE SET nc = excluded.nc, created_at = excluded.created_at');
 }
 
 # (exit status, stdout, stderr) of accountsctl with the test database.
@@ -112,6 +117,15 @@ sub accountsctl {
     my (@args) = @_;
     my @r = _run($ENV{ACCOUNTSCTL}, '--db', $ENV{ACCOUNTS_DB}, @args);
     remember_secret(split /\n/, $r[1]) if @args && $args[0] =~ /^(api-key|creation-token|create-admin)$/;
+    return @r;
+}
+
+# accountsctl with $input on its standard input: (exit status, stdout, stderr).
+sub accountsctl_input {
+    my ($input, @args) = @_;
+    remember_secret(split /\r?\n/, $input);
+    my @r = _run_input($input, $ENV{ACCOUNTSCTL}, '--db', $ENV{ACCOUNTS_DB}, @args);
+    remember_secret(split /\n/, $r[1]) if @args && $args[0] eq 'create-admin';
     return @r;
 }
 
@@ -209,6 +223,23 @@ sub _run {
     my $err = Symbol::gensym();
     my $pid = IPC::Open3::open3(my $in, my $out, $err, @cmd);
     close $in;
+    my $stdout = do { local $/; <$out> } // '';
+    my $stderr = do { local $/; <$err> } // '';
+    waitpid $pid, 0;
+    return ($? >> 8, $stdout, $stderr);
+}
+
+# As _run, with $input written to the command's standard input first (a
+# few bytes: the pipe holds them even if the command never reads).
+sub _run_input {
+    my ($input, @cmd) = @_;
+    my $err = Symbol::gensym();
+    my $pid = IPC::Open3::open3(my $in, my $out, $err, @cmd);
+    {
+        local $SIG{PIPE} = 'IGNORE';
+        print $in $input;
+        close $in;
+    }
     my $stdout = do { local $/; <$out> } // '';
     my $stderr = do { local $/; <$err> } // '';
     waitpid $pid, 0;
