@@ -27,6 +27,8 @@
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare_fn;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 
 ap_dbd_t *accounts_dbd_acquire(request_rec *r)
 {
@@ -154,6 +156,39 @@ static void register_statements(apr_pool_t *ptemp, server_rec *s)
     }
 }
 
+/* mod_dbd's configuration of a server: virtual hosts without DBD
+ * directives of their own share the main server's, hence its database. */
+static void *dbd_config_of(server_rec *sv)
+{
+    module *dbd = ap_find_linked_module("mod_dbd.c");
+    return dbd ? ap_get_module_config(sv->module_config, dbd) : NULL;
+}
+
+/* Each server's database_spaces: the Spaces of the servers with the same
+ * mod_dbd configuration (one Space may be served by several vhosts). */
+static void group_spaces_by_database(apr_pool_t *pconf, server_rec *s)
+{
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config, &accounts_module);
+        apr_hash_t *seen = apr_hash_make(pconf);
+
+        conf->database_spaces = apr_array_make(pconf, 4, sizeof(const accounts_space *));
+        if (!conf->space->domain) {
+            continue;
+        }
+        for (server_rec *other = s; other; other = other->next) {
+            accounts_server_conf *oc = ap_get_module_config(other->module_config,
+                                                            &accounts_module);
+            if (oc->space->domain && dbd_config_of(other) == dbd_config_of(sv)
+                && !apr_hash_get(seen, oc->space->domain, APR_HASH_KEY_STRING)) {
+                apr_hash_set(seen, oc->space->domain, APR_HASH_KEY_STRING, oc);
+                APR_ARRAY_PUSH(conf->database_spaces, const accounts_space *) =
+                    space_registry_find(conf->registry, oc->space->domain);
+            }
+        }
+    }
+}
+
 static int any_space(server_rec *s)
 {
     for (server_rec *sv = s; sv; sv = sv->next) {
@@ -178,7 +213,9 @@ static int accounts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (!dbd_prepare_fn || !dbd_acquire_fn) {
+    dbd_open_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (!dbd_prepare_fn || !dbd_acquire_fn || !dbd_open_fn || !dbd_close_fn) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "mod_accounts needs mod_dbd: LoadModule dbd_module first");
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -192,10 +229,47 @@ static int accounts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                                           &accounts_module);
         conf->registry = registry;
     }
+    group_spaces_by_database(pconf, s);
     register_statements(ptemp, s);
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "mod_accounts: %u Space(s) configured",
                  space_registry_count(registry));
     return OK;
+}
+
+/* Every child writes the realms of the Spaces it serves into their rows
+ * (sql/0010), once per database: SIP servers read them, and a changed
+ * httpd.conf reaches the database with the children of the new
+ * generation. A database away now leaves it to the first request. */
+static void accounts_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_hash_t *done = apr_hash_make(pchild);
+
+    if (!dbd_open_fn || !any_space(s)) {
+        return;
+    }
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config, &accounts_module);
+        void *group = dbd_config_of(sv);
+        ap_dbd_t *dbd;
+        store *db;
+
+        if (!conf->space->domain || !conf->database_spaces
+            || apr_hash_get(done, &group, sizeof(group))) {
+            continue;
+        }
+        apr_hash_set(done, apr_pmemdup(pchild, &group, sizeof(group)), sizeof(group), sv);
+        dbd = dbd_open_fn(pchild, sv);
+        if (!dbd) {
+            accounts_space_realms_pending();
+            continue;
+        }
+        db = accounts_store_on(pchild, dbd, sv);
+        if (store_session_ready(db) != STORE_OK
+            || accounts_write_space_realms(db, conf->database_spaces) != STORE_OK) {
+            accounts_space_realms_pending();
+        }
+        dbd_close_fn(sv, dbd);
+    }
 }
 
 /* apachectl configtest runs no post_config: check the cross-vhost rules
@@ -330,6 +404,7 @@ static int accounts_handler(request_rec *r)
     req->r = r;
     req->space = sconf->space;
     req->registry = sconf->registry;
+    req->database_spaces = sconf->database_spaces;
     req->base = mount_base(r, raw_path(r));
     req->path = relative_path(r, req->base);
 
@@ -363,11 +438,14 @@ static void register_hooks(apr_pool_t *p)
 {
     /* Statements must reach mod_dbd before its post_config prepares them. */
     static const char *const before_dbd[] = { "mod_dbd.c", NULL };
+    static const char *const after_dbd[] = { "mod_dbd.c", NULL };
     (void)p;
 
     ap_hook_post_config(accounts_post_config, NULL, before_dbd, APR_HOOK_MIDDLE);
     ap_hook_test_config(accounts_test_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(accounts_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    /* After mod_dbd's child_init, which sets up its connection pools. */
+    ap_hook_child_init(accounts_child_init, after_dbd, NULL, APR_HOOK_MIDDLE);
 #if AP_MODULE_MAGIC_AT_LEAST(20120211, 109)
     ap_hook_pre_translate_name(accounts_pre_translate_name, NULL, NULL, APR_HOOK_MIDDLE);
 #endif

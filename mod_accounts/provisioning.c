@@ -81,6 +81,17 @@ const char *provisioning_reg_identity(apr_pool_t *p, const char *display_name,
     return apr_pstrcat(p, quoted, " ", sip, NULL);
 }
 
+/* entry(), unless the section already has one of that name. */
+static void entry_unless_set(document *doc, space_section *s, const char *key, const char *value)
+{
+    for (int i = 0; i < s->entries->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(s->entries, i, space_entry).key, key) == 0) {
+            return;
+        }
+    }
+    entry(doc, s, key, value);
+}
+
 static void add_account_sections(document *doc, const provisioning_account *a)
 {
     const char *realm = a->space ? space_digest_realm(a->space) : a->domain;
@@ -96,6 +107,15 @@ static void add_account_sections(document *doc, const provisioning_account *a)
     proxy = section(doc, "proxy_0", 1);
     entry(doc, proxy, "reg_identity",
           provisioning_reg_identity(doc->pool, a->display_name, a->username, a->domain));
+    /* Where the client registers (AccountsSipProxy of the account's own
+     * Space), so that the document alone makes it register. An entry the
+     * Space's custom INI section already gives wins. */
+    if (a->space && a->space->sip_proxy) {
+        entry_unless_set(doc, proxy, "reg_proxy", a->space->sip_proxy);
+        entry_unless_set(doc, proxy, "reg_route",
+                         a->space->sip_route ? a->space->sip_route : a->space->sip_proxy);
+        entry_unless_set(doc, proxy, "reg_sendregister", "1");
+    }
 
     for (int i = 0; a->passwords && i < a->passwords->nelts; i++) {
         const provisioning_password *pw = &APR_ARRAY_IDX(a->passwords, i, provisioning_password);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include <apr_atomic.h>
 #include <apr_strings.h>
 #include <http_log.h>
 #include <http_protocol.h>
@@ -17,6 +18,45 @@ static void log_store_error(void *baton, const char *message)
 {
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, (request_rec *)baton,
                   "database: %s", message);
+}
+
+static void log_server_store_error(void *baton, const char *message)
+{
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, (server_rec *)baton, "database: %s", message);
+}
+
+store *accounts_store_on(apr_pool_t *pool, ap_dbd_t *dbd, server_rec *s)
+{
+    store *db = apr_pcalloc(pool, sizeof(store));
+
+    db->pool = pool;
+    db->conn_pool = dbd->pool;
+    db->driver = dbd->driver;
+    db->handle = dbd->handle;
+    db->prepared = dbd->prepared;
+    db->log = log_server_store_error;
+    db->log_baton = s;
+    return db;
+}
+
+store_status accounts_write_space_realms(store *db, const apr_array_header_t *spaces)
+{
+    for (int i = 0; spaces && i < spaces->nelts; i++) {
+        const accounts_space *sp = APR_ARRAY_IDX(spaces, i, const accounts_space *);
+        if (store_space_realm_write(db, sp->domain, space_digest_realm(sp)) != STORE_OK) {
+            return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}
+
+/* Per process: set by child_init (before any thread runs) when the
+ * database was away, cleared by the first request that writes the realms. */
+static apr_uint32_t space_realms_pending;
+
+void accounts_space_realms_pending(void)
+{
+    apr_atomic_set32(&space_realms_pending, 1);
 }
 
 store *accounts_db(accounts_request *req)
@@ -43,6 +83,10 @@ store *accounts_db(accounts_request *req)
     if (store_session_ready(req->db) != STORE_OK) {
         req->db = NULL;
         return NULL;
+    }
+    if (apr_atomic_read32(&space_realms_pending)
+        && accounts_write_space_realms(req->db, req->database_spaces) == STORE_OK) {
+        apr_atomic_set32(&space_realms_pending, 0);
     }
     return req->db;
 }

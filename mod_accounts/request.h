@@ -23,6 +23,7 @@ typedef struct accounts_request {
     request_rec *r;
     const accounts_space *space;      /* the request's Space (its vhost) */
     const space_registry *registry;   /* every configured Space */
+    const apr_array_header_t *database_spaces; /* the Spaces sharing its database */
     const char *base;                 /* mount path: "" or e.g. "/api" */
     const char *path;                 /* below base, raw as received */
     route_match match;

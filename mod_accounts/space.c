@@ -297,6 +297,38 @@ static const char *check_ui(apr_pool_t *p, const char *name, const char *value)
     return NULL;
 }
 
+/* A SIP URI as Linphone's reg_proxy/reg_route take it: sip: or sips:, a
+ * host, then anything URI parameters hold, optionally inside <>; nothing
+ * that would need escaping in the provisioning document or end its value. */
+static const char *check_sip_uri(const char *arg)
+{
+    static const char *const usage = "must be a SIP URI such as <sip:proxy.example.org;transport=tls>";
+    size_t len = strlen(arg);
+    int bracketed = len > 2 && arg[0] == '<' && arg[len - 1] == '>';
+    const char *uri = arg + bracketed, *host;
+    size_t uri_len = len - 2 * bracketed;
+
+    for (size_t i = 0; i < uri_len; i++) {
+        unsigned char c = (unsigned char)uri[i];
+        if (c <= 0x20 || c == 0x7f || strchr("\"'&<>", c)) {
+            return usage;
+        }
+    }
+    if (strncasecmp(uri, "sip:", 4) == 0) {
+        host = uri + 4;
+    }
+    else if (strncasecmp(uri, "sips:", 5) == 0) {
+        host = uri + 5;
+    }
+    else {
+        return usage;
+    }
+    if (host >= uri + uri_len || *host == ';' || *host == ':' || *host == '>') {
+        return usage;
+    }
+    return NULL;
+}
+
 const char *space_setting_set(apr_pool_t *p, accounts_space *sp,
                               const space_setting *def,
                               const char *arg, const char *arg2)
@@ -416,6 +448,11 @@ const char *space_setting_set(apr_pool_t *p, accounts_space *sp,
                 url[--len] = '\0';
             }
             *text = url;
+        }
+        break;
+    case SETTING_SIP_URI:
+        if (!(why = check_sip_uri(arg))) {
+            *text = apr_pstrdup(p, arg);
         }
         break;
     case SETTING_EMAIL:

@@ -35,7 +35,8 @@ typedef enum {
     SETTING_COUNTRIES,    /* country calling codes, repeatable words */
     SETTING_FILE,         /* a readable file */
     SETTING_UI,           /* NAME VALUE, repeatable */
-    SETTING_DATE          /* YYYY-MM-DD */
+    SETTING_DATE,         /* YYYY-MM-DD */
+    SETTING_SIP_URI       /* <sip:host...> or sip:host... (sips: too) */
 } setting_kind;
 
 /* C type of each kind's field in accounts_space. */
@@ -58,6 +59,7 @@ typedef enum {
 #define SETTING_CTYPE_SETTING_FILE const char *
 #define SETTING_CTYPE_SETTING_UI const char *
 #define SETTING_CTYPE_SETTING_DATE const char *
+#define SETTING_CTYPE_SETTING_SIP_URI const char *
 
 /* Linphone "ui" entries of the provisioning document, in document order.
  * "super" comes from AccountsSuperSpace; the others from AccountsLinphoneUI. */

@@ -74,6 +74,10 @@
       "misc contacts-vcard-list URL of provisioning documents, or none (default: public URL + /contacts/vcard)") \
     X(NONCE_MAX_AGE, "AccountsNonceMaxAge", TAKE1, SETTING_MINUTES, nonce_max_age, "60", \
       "digest nonces older than this many minutes are unknown") \
+    X(SIP_PROXY, "AccountsSipProxy", TAKE1, SETTING_SIP_URI, sip_proxy, NULL, \
+      "SIP server the Space's clients register to, written as reg_proxy and reg_route of provisioning documents") \
+    X(SIP_ROUTE, "AccountsSipRoute", TAKE1, SETTING_SIP_URI, sip_route, NULL, \
+      "reg_route of provisioning documents, when it differs from AccountsSipProxy") \
     X(COOKIE_SECURE, "AccountsCookieSecure", FLAG, SETTING_FLAG, cookie_secure, NULL, \
       "On: the x-api-key cookie is always Secure; Off: only over HTTPS (default: also when AccountsPublicURL is https)") \
     X(SPACE_EXPIRY, "AccountsSpaceExpiry", TAKE1, SETTING_DATE, space_expiry, NULL, \

@@ -357,6 +357,12 @@ typedef enum {
 store_status store_account_update(store *st, const store_account_update_t *u,
                                   update_result *result);
 
+/* ---- Spaces (store/spaces.c) ---- */
+
+/* The Space's row with its digest realm (inserted, or updated if it
+ * differs): what the credential views give SIP servers. */
+store_status store_space_realm_write(store *st, const char *domain, const char *realm);
+
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7
 extern const char *const store_purge_names[STORE_PURGE_COUNT];

@@ -53,6 +53,7 @@ static const struct {
     { store_digest_statements, &store_digest_statement_count },
     { store_tokens_statements, &store_tokens_statement_count },
     { store_purge_statements, &store_purge_statement_count },
+    { store_spaces_statements, &store_spaces_statement_count },
 };
 
 int store_statements_total(void)

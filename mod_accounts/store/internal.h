@@ -16,6 +16,7 @@ STORE_TABLE(api_keys)
 STORE_TABLE(digest)
 STORE_TABLE(tokens)
 STORE_TABLE(purge)
+STORE_TABLE(spaces)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

@@ -8,7 +8,7 @@ use Accounts::Test;
 use XML::LibXML;
 use Digest::SHA qw(sha256_hex);
 
-plan tests => 51;
+plan tests => 53;
 
 reset_db();
 my $H = { 'x-linphone-provisioning' => 'true' };
@@ -129,6 +129,13 @@ ok(!section_named($secs, 'misc'), 'AccountsContactsVcardURL none: no misc');
 ok(!(grep { ($_->[2] // '') ne 'true' } map { @{ $_->[1] } } @$secs), 'overwrite="true" on every entry');
 is(entries(section_named($secs, 'ui'))->{hide_settings}, 1, 'AccountsLinphoneUI hide_settings 1');
 is(entries(section_named($secs, 'auth_info_0'))->{algorithm}, 'MD5', 'reset with AccountsPasswordAlgorithm MD5');
+# Issue 14: where the client registers (AccountsSipProxy, AccountsSipRoute of Space B).
+is_deeply(entries(section_named($secs, 'proxy_0')),
+          { reg_identity => '<sip:bob001@b.test>', reg_proxy => '<sip:sip.b.test;transport=tls>',
+            reg_route => '<sip:edge.b.test:5061;transport=tls;lr>', reg_sendregister => 1 },
+          'proxy_0: reg_proxy, reg_route and reg_sendregister from the Space');
+like($res->content, qr{<entry name="reg_proxy" overwrite="true">&lt;sip:sip\.b\.test;transport=tls&gt;</entry>},
+     'reg_proxy escaped in the XML');
 
 # Control characters cannot appear in XML 1.0: the document stays well-formed.
 sql("UPDATE accounts SET display_name = E'Bad\\x01Name' WHERE id = $id");

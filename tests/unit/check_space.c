@@ -50,6 +50,8 @@ static const struct {
     { "AccountsProvisioningOverwrite", "On", "always" },
     { "AccountsContactsVcardURL", "none", "vcard" },
     { "AccountsNonceMaxAge", "60", "sixty" },
+    { "AccountsSipProxy", "<sip:proxy.example.org;transport=tls>", "proxy.example.org" },
+    { "AccountsSipRoute", "sips:edge.example.org", "<sip:edge example.org>" },
     { "AccountsCookieSecure", "On", "secure" },
     { "AccountsSpaceExpiry", "2030-02-28", "2030-02-30" },
 };
@@ -106,6 +108,28 @@ static int cookie_secure_for(const char *public_url, const char *cookie_secure)
     ck_assert_ptr_null(space_resolve(test_pool, sp, "host.example.org", "secret"));
     return sp->cookie_always_secure;
 }
+
+/* Issue 14: what a provisioning document may carry as reg_proxy. */
+START_TEST(sip_proxy_takes_sip_uris_only)
+{
+    static const char *const good[] = {
+        "<sip:proxy.example.org;transport=tls>", "sip:proxy.example.org", "sips:10.0.0.1:5061",
+        "<sip:[2001:db8::1]:5060;transport=udp;lr>", "SIP:Proxy.Example.org",
+    };
+    static const char *const bad[] = {
+        "proxy.example.org", "<sip:>", "sip:", "<sip:proxy.example.org", "sip:a b", "\"sip:x\"",
+        "sip:x&y", "<sip:x<y>", "http://proxy.example.org", "sip:;transport=tls",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        accounts_space *sp = space_create(test_pool);
+        ck_assert_msg(set(sp, "AccountsSipProxy", good[i]) == NULL, "refused %s", good[i]);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        accounts_space *sp = space_create(test_pool);
+        ck_assert_msg(set(sp, "AccountsSipProxy", bad[i]) != NULL, "accepted %s", bad[i]);
+    }
+}
+END_TEST
 
 START_TEST(cookie_secure_follows_the_public_url_unless_set)
 {
@@ -353,6 +377,7 @@ Suite *space_suite(void)
     tcase_add_test(tc, reference_config_documents_exactly_the_directive_table);
     tcase_add_test(tc, configuration_docs_cover_every_directive);
     tcase_add_test(tc, cookie_secure_follows_the_public_url_unless_set);
+    tcase_add_test(tc, sip_proxy_takes_sip_uris_only);
     tcase_add_test(tc, provisioning_sections_parse_and_errors_name_the_line);
     suite_add_tcase(s, tc);
     return s;
