@@ -133,16 +133,22 @@ static const char *build_registry(apr_pool_t *pconf, server_rec *s,
 }
 
 /* Registers every statement with mod_dbd, once per mod_dbd configuration
- * (virtual hosts without DBD directives share the main server's). */
+ * (virtual hosts without DBD directives share the main server's), and only
+ * for those of virtual hosts that serve a Space: another vhost's own
+ * database (mod_authn_dbd, mod_session_dbd, another application) has none
+ * of our tables, and mod_dbd could not open a connection to it if it had
+ * to prepare our statements there. */
 static void register_statements(apr_pool_t *ptemp, server_rec *s)
 {
     module *dbd = ap_find_linked_module("mod_dbd.c");
     apr_hash_t *seen = apr_hash_make(ptemp);
 
     for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config, &accounts_module);
         void *dbd_conf = dbd ? ap_get_module_config(sv->module_config, dbd) : NULL;
 
-        if (dbd_conf && apr_hash_get(seen, &dbd_conf, sizeof(dbd_conf))) {
+        if (!conf->space->domain
+            || (dbd_conf && apr_hash_get(seen, &dbd_conf, sizeof(dbd_conf)))) {
             continue;
         }
         if (dbd_conf) {
@@ -279,6 +285,13 @@ static void accounts_test_config(apr_pool_t *pconf, server_rec *s)
     space_registry *registry;
     const char *err;
 
+    /* post_config would stop a start or a graceful reload for this; say it
+     * here, where the mistake is made. */
+    if (any_space(s) && !ap_find_linked_module("mod_dbd.c")) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "mod_accounts needs mod_dbd: LoadModule dbd_module first");
+        exit(1);
+    }
     if (any_space(s) && (err = build_registry(pconf, s, &registry))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", err);
         exit(1);

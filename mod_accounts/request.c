@@ -14,15 +14,38 @@
 
 APLOG_USE_MODULE(accounts);
 
+/* libpq's messages run over several lines (and end with one), which the
+ * error log shows as literal "\n" and "\t": one line of words instead. */
+static const char *one_line(apr_pool_t *p, const char *message)
+{
+    char *out = apr_pstrdup(p, message), *o = out;
+
+    for (const char *c = message; *c; c++) {
+        if (*c == '\n' || *c == '\r' || *c == '\t') {
+            if (o > out && o[-1] != ' ') {
+                *o++ = ' ';
+            }
+            continue;
+        }
+        *o++ = *c;
+    }
+    while (o > out && o[-1] == ' ') {
+        o--;
+    }
+    *o = '\0';
+    return out;
+}
+
 static void log_store_error(void *baton, const char *message)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, (request_rec *)baton,
-                  "database: %s", message);
+    request_rec *r = baton;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "database: %s", one_line(r->pool, message));
 }
 
 static void log_server_store_error(void *baton, const char *message)
 {
-    ap_log_error(APLOG_MARK, APLOG_ERR, 0, (server_rec *)baton, "database: %s", message);
+    server_rec *s = baton;
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "database: %s", one_line(s->process->pool, message));
 }
 
 store *accounts_store_on(apr_pool_t *pool, ap_dbd_t *dbd, server_rec *s)

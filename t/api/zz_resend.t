@@ -15,7 +15,7 @@ use Accounts::Test;
 use POSIX ();
 use Time::HiRes qw(sleep);
 
-plan tests => 13;
+plan tests => 14;
 
 reset_db();
 my $control = Apache::Test::vars('serverroot') . '/logs/pg-drop-proxy.control';
@@ -63,3 +63,10 @@ is(tokens(), $before + 3, 'one row');
 
 kill 'TERM', $pid;
 waitpid $pid, 0;
+
+# The lost connections above were logged with libpq's multi-line message:
+# one line each, no literal "\n" (issue 18).
+open my $log, '<', Apache::Test::vars('t_logs') . '/error_log' or die;
+my @ours = grep { /\[accounts:/ && /server closed the connection/ } <$log>;
+ok(@ours && !grep({ /\\[nt]/ } @ours), 'database errors are logged on one line: ' . scalar(@ours) . ' lines')
+    or diag(join '', @ours[0 .. ($#ours < 2 ? $#ours : 2)]);

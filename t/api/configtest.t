@@ -1,0 +1,36 @@
+# Configuration mistakes are caught by `apache2 -t` (issue 18, item 3):
+# without mod_dbd, the test used to pass and the next graceful reload took
+# the running server down ("mod_accounts needs mod_dbd").
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use lib 't/lib', 'lib';
+use Accounts::Test;
+use File::Temp qw(tempdir);
+
+plan tests => 4;
+
+my $dir = tempdir(CLEANUP => 1);
+my $modules = $ENV{ACCOUNTS_HTTPD_MODULES};
+my $builtin = `$ENV{ACCOUNTS_HTTPD} -l 2>/dev/null` // '';
+my $base = join '', map { $builtin =~ /^\s*mod_$_\.c$/m ? '' : "LoadModule ${_}_module $modules/mod_$_.so\n" }
+    qw(mpm_event authz_core unixd);
+
+sub configtest {
+    my ($load) = @_;
+    open my $fh, '>', "$dir/httpd.conf" or die;
+    print $fh "ServerRoot \"$dir\"\nPidFile \"$dir/httpd.pid\"\nErrorLog \"$dir/error_log\"\n"
+        . "DefaultRuntimeDir \"$dir\"\nServerName localhost\nListen 127.0.0.1:1\n$base$load"
+        . "LoadModule accounts_module $ENV{ACCOUNTS_MODULE}\n"
+        . "<VirtualHost *:80>\n    AccountsSpace sip.example.org\n    <Location /api>\n"
+        . "        SetHandler accounts\n    </Location>\n</VirtualHost>\n";
+    close $fh;
+    return Accounts::Test::_run($ENV{ACCOUNTS_HTTPD}, '-t', '-f', "$dir/httpd.conf");
+}
+
+my ($rc, $out, $err) = configtest('');
+isnt($rc, 0, 'a Space without mod_dbd loaded: apache2 -t fails');
+like($err . $out, qr/mod_accounts needs mod_dbd: LoadModule dbd_module first/, 'and says what to load');
+($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n");
+is($rc, 0, 'with mod_dbd: passes') or diag($err);
+like($err . $out, qr/Syntax OK/, 'Syntax OK');
