@@ -117,6 +117,9 @@ static const char *build_registry(apr_pool_t *pconf, server_rec *s,
         if (!conf->space->secret) {
             generated_secret_used = 1;
         }
+        /* Where the virtual host is defined, for the messages that name it. */
+        conf->space->origin = sv->defn_name
+            ? apr_psprintf(pconf, "%s:%u", sv->defn_name, sv->defn_line_number) : NULL;
         if ((err = space_resolve(pconf, conf->space, sv->server_hostname, secret))
             || (err = space_registry_add(registry, conf->space))) {
             return err;

@@ -803,9 +803,13 @@ const char *space_registry_add(space_registry *reg, const accounts_space *sp)
         if (diff) {
             return apr_psprintf(reg->pool,
                                 "AccountsSpace %s is defined twice with different "
-                                "settings (%s differs): virtual hosts serving one "
+                                "settings (%s differs%s%s%s%s): virtual hosts serving one "
                                 "SIP domain must carry identical Space settings",
-                                sp->domain, diff);
+                                sp->domain, diff,
+                                known->origin ? ", in the virtual host at " : "",
+                                known->origin ? known->origin : "",
+                                sp->origin ? " and in the one at " : "",
+                                sp->origin ? sp->origin : "");
         }
         return NULL;
     }

@@ -90,6 +90,7 @@ typedef struct accounts_space {
 
     /* Derived once by space_resolve(), read-only afterwards. */
     int resolved;
+    const char *origin;                   /* where it is configured ("file:line"), or NULL */
     pcre2_code *username_pattern;
     apr_array_header_t *blacklist;        /* of space_blacklist_item */
     apr_array_header_t *phone_countries;  /* of const char *, empty = all */

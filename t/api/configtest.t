@@ -8,7 +8,7 @@ use lib 't/lib', 'lib';
 use Accounts::Test;
 use File::Temp qw(tempdir);
 
-plan tests => 4;
+plan tests => 7;
 
 my $dir = tempdir(CLEANUP => 1);
 my $modules = $ENV{ACCOUNTS_HTTPD_MODULES};
@@ -17,13 +17,13 @@ my $base = join '', map { $builtin =~ /^\s*mod_$_\.c$/m ? '' : "LoadModule ${_}_
     qw(mpm_event authz_core unixd);
 
 sub configtest {
-    my ($load) = @_;
+    my ($load, $vhosts) = @_;
+    $vhosts //= "<VirtualHost *:80>\n    AccountsSpace sip.example.org\n    <Location /api>\n"
+        . "        SetHandler accounts\n    </Location>\n</VirtualHost>\n";
     open my $fh, '>', "$dir/httpd.conf" or die;
     print $fh "ServerRoot \"$dir\"\nPidFile \"$dir/httpd.pid\"\nErrorLog \"$dir/error_log\"\n"
         . "DefaultRuntimeDir \"$dir\"\nServerName localhost\nListen 127.0.0.1:1\n$base$load"
-        . "LoadModule accounts_module $ENV{ACCOUNTS_MODULE}\n"
-        . "<VirtualHost *:80>\n    AccountsSpace sip.example.org\n    <Location /api>\n"
-        . "        SetHandler accounts\n    </Location>\n</VirtualHost>\n";
+        . "LoadModule accounts_module $ENV{ACCOUNTS_MODULE}\n$vhosts";
     close $fh;
     return Accounts::Test::_run($ENV{ACCOUNTS_HTTPD}, '-t', '-f', "$dir/httpd.conf");
 }
@@ -34,3 +34,16 @@ like($err . $out, qr/mod_accounts needs mod_dbd: LoadModule dbd_module first/, '
 ($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n");
 is($rc, 0, 'with mod_dbd: passes') or diag($err);
 like($err . $out, qr/Syntax OK/, 'Syntax OK');
+
+# Two virtual hosts defining one Space differently: both are named.
+($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n",
+    "<VirtualHost *:80>\n    ServerName sip.example.org\n    AccountsSpace sip.example.org\n</VirtualHost>\n"
+    . "<VirtualHost *:8080>\n    ServerName sip.example.org\n    AccountsSpace Sip.Example.org\n"
+    . "    AccountsMaxAccounts 10\n</VirtualHost>\n");
+isnt($rc, 0, 'one Space defined twice differently: apache2 -t fails');
+like($err . $out, qr{AccountsSpace sip\.example\.org is defined twice with different settings \(AccountsMaxAccounts differs, in the virtual host at \Q$dir\E/httpd\.conf:\d+ and in the one at \Q$dir\E/httpd\.conf:\d+\)},
+     'naming the file and line of both virtual hosts') or diag($err);
+($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n",
+    "<VirtualHost *:80>\n    ServerName sip.example.org\n    AccountsSpace sip.example.org\n</VirtualHost>\n"
+    . "<VirtualHost *:8080>\n    ServerName sip.example.org\n    AccountsSpace SIP.Example.ORG\n</VirtualHost>\n");
+is($rc, 0, 'AccountsSpace values that differ only in case are one Space') or diag($err);
