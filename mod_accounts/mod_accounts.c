@@ -135,6 +135,14 @@ static const char *build_registry(apr_pool_t *pconf, server_rec *s,
     return NULL;
 }
 
+/* mod_dbd's configuration of a server: virtual hosts without DBD
+ * directives of their own share the main server's, hence its database. */
+static void *dbd_config_of(server_rec *sv)
+{
+    module *dbd = ap_find_linked_module("mod_dbd.c");
+    return dbd ? ap_get_module_config(sv->module_config, dbd) : NULL;
+}
+
 /* Registers every statement with mod_dbd, once per mod_dbd configuration
  * (virtual hosts without DBD directives share the main server's), and only
  * for those of virtual hosts that serve a Space: another vhost's own
@@ -143,12 +151,11 @@ static const char *build_registry(apr_pool_t *pconf, server_rec *s,
  * to prepare our statements there. */
 static void register_statements(apr_pool_t *ptemp, server_rec *s)
 {
-    module *dbd = ap_find_linked_module("mod_dbd.c");
     apr_hash_t *seen = apr_hash_make(ptemp);
 
     for (server_rec *sv = s; sv; sv = sv->next) {
         accounts_server_conf *conf = ap_get_module_config(sv->module_config, &accounts_module);
-        void *dbd_conf = dbd ? ap_get_module_config(sv->module_config, dbd) : NULL;
+        void *dbd_conf = dbd_config_of(sv);
 
         if (!conf->space->domain
             || (dbd_conf && apr_hash_get(seen, &dbd_conf, sizeof(dbd_conf)))) {
@@ -163,14 +170,6 @@ static void register_statements(apr_pool_t *ptemp, server_rec *s)
             dbd_prepare_fn(sv, st->sql, st->label);
         }
     }
-}
-
-/* mod_dbd's configuration of a server: virtual hosts without DBD
- * directives of their own share the main server's, hence its database. */
-static void *dbd_config_of(server_rec *sv)
-{
-    module *dbd = ap_find_linked_module("mod_dbd.c");
-    return dbd ? ap_get_module_config(sv->module_config, dbd) : NULL;
 }
 
 /* Each server's database_spaces: the Spaces of the servers with the same

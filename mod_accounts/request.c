@@ -95,12 +95,8 @@ store *accounts_db(accounts_request *req)
                       "no database connection (is PostgreSQL reachable?)");
         return NULL;
     }
-    req->db = apr_pcalloc(req->r->pool, sizeof(store));
-    req->db->pool = req->r->pool;
-    req->db->conn_pool = dbd->pool;
-    req->db->driver = dbd->driver;
-    req->db->handle = dbd->handle;
-    req->db->prepared = dbd->prepared;
+    req->db = accounts_store_on(req->r->pool, dbd, req->r->server);
+    /* Errors of a request are logged with it (client, request id). */
     req->db->log = log_store_error;
     req->db->log_baton = req->r;
     if (store_session_ready(req->db) != STORE_OK) {
