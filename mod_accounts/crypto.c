@@ -52,6 +52,24 @@ char *crypto_random_alnum(apr_pool_t *p, apr_size_t n)
     return out;
 }
 
+char *crypto_random_code(apr_pool_t *p)
+{
+    unsigned char buf[2];
+
+    for (;;) {
+        unsigned v;
+        if (RAND_bytes(buf, sizeof(buf)) != 1) {
+            return NULL;
+        }
+        v = ((unsigned)buf[0] << 8) | buf[1];
+        /* 63000 = 7 * 9000: rejecting larger values keeps every code
+         * equally likely. */
+        if (v < 63000) {
+            return apr_psprintf(p, "%u", 1000 + v % 9000);
+        }
+    }
+}
+
 static char *to_hex(apr_pool_t *p, const unsigned char *bytes, apr_size_t n)
 {
     static const char digits[] = "0123456789abcdef";

@@ -19,6 +19,10 @@ const char *crypto_algorithm_name(digest_algorithm alg);
 /* n characters of [A-Za-z0-9] from the CSPRNG; NULL if the CSPRNG fails. */
 char *crypto_random_alnum(apr_pool_t *p, apr_size_t n);
 
+/* A 4-digit code (api-lifecycle.md 1.2): "1000" to "9999", uniformly, from
+ * the CSPRNG; NULL if the CSPRNG fails. */
+char *crypto_random_code(apr_pool_t *p);
+
 /* Lowercase hex of nbytes random bytes; NULL if the CSPRNG fails. */
 char *crypto_random_hex(apr_pool_t *p, apr_size_t nbytes);
 

@@ -1,11 +1,10 @@
 #include "mail.h"
+#include "command.h"
 #include "crypto.h"
 
-#include <signal.h>
 #include <string.h>
 
 #include <apr_strings.h>
-#include <apr_thread_proc.h>
 #include <apr_time.h>
 #include <openssl/evp.h>
 
@@ -93,51 +92,16 @@ const char *mail_send(apr_pool_t *p, const char *command, const char *message)
 const char *mail_send_within(apr_pool_t *p, const char *command, const char *message,
                              int timeout_seconds)
 {
-    /* "exec": the shell becomes the command, so a kill at the timeout
-     * reaches the command itself, not only the shell around it. */
-    const char *argv[] = { "/bin/sh", "-c", apr_pstrcat(p, "exec ", command, NULL), NULL };
-    apr_procattr_t *attr;
-    apr_file_t *devnull = NULL;
-    apr_proc_t proc;
-    apr_size_t len = strlen(message);
-    apr_exit_why_e why;
-    apr_time_t deadline;
-    apr_status_t rv;
-    int code = 0;
+    /* The Sendmail directive is a shell command line (its documented form);
+     * "exec": the shell becomes the command, so a kill at the timeout
+     * reaches the command itself, not only the shell around it. No request
+     * value is ever part of it: the recipient travels in the message. */
+    apr_array_header_t *words = apr_array_make(p, 3, sizeof(const char *));
+    const char *why;
 
-    if (apr_procattr_create(&attr, p) != APR_SUCCESS
-        || apr_procattr_io_set(attr, APR_FULL_BLOCK, APR_NO_PIPE, APR_NO_PIPE) != APR_SUCCESS
-        || apr_procattr_cmdtype_set(attr, APR_PROGRAM) != APR_SUCCESS) {
-        return "cannot prepare the mail command";
-    }
-    /* The command's own output is not ours to show. */
-    if (apr_file_open(&devnull, "/dev/null", APR_FOPEN_WRITE, APR_OS_DEFAULT, p) == APR_SUCCESS) {
-        apr_procattr_child_out_set(attr, devnull, NULL);
-        apr_procattr_child_err_set(attr, devnull, NULL);
-    }
-    rv = apr_proc_create(&proc, argv[0], argv, NULL, attr, p);
-    if (rv != APR_SUCCESS) {
-        return "cannot start the mail command";
-    }
-    rv = apr_file_write_full(proc.in, message, len, NULL);
-    apr_file_close(proc.in);
-
-    deadline = apr_time_now() + apr_time_from_sec(timeout_seconds);
-    while ((rv = apr_proc_wait(&proc, &code, &why, APR_NOWAIT)) == APR_CHILD_NOTDONE) {
-        if (apr_time_now() > deadline) {
-            apr_proc_kill(&proc, SIGKILL);
-            apr_proc_wait(&proc, &code, &why, APR_WAIT);
-            return apr_psprintf(p, "the mail command did not finish within %d seconds",
-                                timeout_seconds);
-        }
-        apr_sleep(apr_time_from_msec(20));
-    }
-    if (rv != APR_CHILD_DONE) {
-        return "cannot wait for the mail command";
-    }
-    if (why != APR_PROC_EXIT || code != 0) {
-        return apr_psprintf(p, "the mail command failed (%s %d)",
-                            why == APR_PROC_EXIT ? "exit status" : "signal", code);
-    }
-    return NULL;
+    APR_ARRAY_PUSH(words, const char *) = "/bin/sh";
+    APR_ARRAY_PUSH(words, const char *) = "-c";
+    APR_ARRAY_PUSH(words, const char *) = apr_pstrcat(p, "exec ", command, NULL);
+    why = command_run(p, words, NULL, message, timeout_seconds);
+    return why ? apr_pstrcat(p, "the mail command: ", why, NULL) : NULL;
 }

@@ -4,6 +4,7 @@
  * registry of every Space keyed by SIP domain.
  */
 #include "space.h"
+#include "command.h"
 #include "crypto.h"
 
 #include <ctype.h>
@@ -82,6 +83,59 @@ accounts_space *space_create(apr_pool_t *p)
 }
 
 /* ---- validators: each returns NULL or the reason, without the name ---- */
+
+/* A program path (absolute: no PATH search happens) and its fixed words. */
+static const char *check_command(apr_pool_t *p, const char *arg)
+{
+    apr_array_header_t *words;
+    const char *why = command_split(p, arg, &words);
+
+    if (why) {
+        return why;
+    }
+    if (APR_ARRAY_IDX(words, 0, const char *)[0] != '/') {
+        return "must start with the absolute path of the program";
+    }
+    for (const char *c = arg; *c; c++) {
+        if ((unsigned char)*c < 0x20 && *c != '\t') {
+            return "must be one line without control characters";
+        }
+    }
+    return NULL;
+}
+
+/* NAME:VALUE words, both parts non-empty (split at the first colon). */
+static const char *check_keymap(const char *arg)
+{
+    const char *s = arg;
+
+    if (!*arg) {
+        return "must not be empty";
+    }
+    while (*s) {
+        const char *start, *colon = NULL;
+        while (*s == ' ' || *s == '\t') {
+            s++;
+        }
+        if (!*s) {
+            break;
+        }
+        start = s;
+        while (*s && *s != ' ' && *s != '\t') {
+            if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f) {
+                return "must be one line without control characters";
+            }
+            if (*s == ':' && !colon) {
+                colon = s;
+            }
+            s++;
+        }
+        if (!colon || colon == start || colon + 1 == s) {
+            return "must be space-separated PARAM:KEY pairs";
+        }
+    }
+    return NULL;
+}
 
 static int has_control_chars(const char *s)
 {
@@ -488,6 +542,16 @@ const char *space_setting_set(apr_pool_t *p, accounts_space *sp,
         break;
     case SETTING_DATE:
         if (!(why = check_date(arg, NULL))) {
+            *text = apr_pstrdup(p, arg);
+        }
+        break;
+    case SETTING_COMMAND:
+        if (!(why = check_command(p, arg))) {
+            *text = apr_pstrdup(p, arg);
+        }
+        break;
+    case SETTING_KEYMAP:
+        if (!(why = check_keymap(arg))) {
             *text = apr_pstrdup(p, arg);
         }
         break;

@@ -36,7 +36,9 @@ typedef enum {
     SETTING_FILE,         /* a readable file */
     SETTING_UI,           /* NAME VALUE, repeatable */
     SETTING_DATE,         /* YYYY-MM-DD */
-    SETTING_SIP_URI       /* <sip:host...> or sip:host... (sips: too) */
+    SETTING_SIP_URI,      /* <sip:host...> or sip:host... (sips: too) */
+    SETTING_COMMAND,      /* PROGRAM [ARGS...], split by command_split */
+    SETTING_KEYMAP        /* space-separated NAME:VALUE pairs */
 } setting_kind;
 
 /* C type of each kind's field in accounts_space. */
@@ -60,6 +62,8 @@ typedef enum {
 #define SETTING_CTYPE_SETTING_UI const char *
 #define SETTING_CTYPE_SETTING_DATE const char *
 #define SETTING_CTYPE_SETTING_SIP_URI const char *
+#define SETTING_CTYPE_SETTING_COMMAND const char *
+#define SETTING_CTYPE_SETTING_KEYMAP const char *
 
 /* Linphone "ui" entries of the provisioning document, in document order.
  * "super" comes from AccountsSuperSpace; the others from AccountsLinphoneUI. */

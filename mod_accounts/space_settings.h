@@ -81,6 +81,28 @@
     X(COOKIE_SECURE, "AccountsCookieSecure", FLAG, SETTING_FLAG, cookie_secure, NULL, \
       "On: the x-api-key cookie is always Secure; Off: only over HTTPS (default: also when AccountsPublicURL is https)") \
     X(SPACE_EXPIRY, "AccountsSpaceExpiry", TAKE1, SETTING_DATE, space_expiry, NULL, \
-      "YYYY-MM-DD after which every route of the Space answers 403")
+      "YYYY-MM-DD after which every route of the Space answers 403") \
+    X(PUSH_COMMAND, "AccountsPushCommand", TAKE1, SETTING_COMMAND, push_command, NULL, \
+      "flexisip_pusher-compatible program (and fixed arguments) that sends push-delivered tokens (default: push off)") \
+    X(PUSH_FIREBASE_KEYS, "AccountsPushFirebaseKeys", TAKE1, SETTING_KEYMAP, push_firebase_keys, NULL, \
+      "space-separated PN_PARAM:KEY pairs: a matching pn_param adds --key KEY to the push command") \
+    X(SMS_COMMAND, "AccountsSmsCommand", TAKE1, SETTING_COMMAND, sms_command, NULL, \
+      "program (and fixed arguments) that sends one SMS: the number as last argument, the text on stdin (default: SMS off)") \
+    X(CREATION_TOKEN_RETRY, "AccountsCreationTokenRetry", TAKE1, SETTING_MINUTES, creation_token_retry, "60", \
+      "minutes a device waits after redeeming a push-delivered creation token before it gets another, 0 for no wait") \
+    X(RECOVERY_TOKEN_RETRY, "AccountsRecoveryTokenRetry", TAKE1, SETTING_MINUTES, recovery_token_retry, "60", \
+      "minutes a device waits after using a push-delivered recovery token before it gets another, 0 for no wait") \
+    X(RECOVERY_TOKEN_EXPIRY, "AccountsRecoveryTokenExpiry", TAKE1, SETTING_MINUTES, recovery_token_expiry, "60", \
+      "lifetime of account recovery tokens in minutes, 0 for never") \
+    X(EMAIL_CHANGE_CODE_EXPIRY, "AccountsEmailChangeCodeExpiry", TAKE1, SETTING_MINUTES, email_change_code_expiry, "10", \
+      "lifetime of email change codes in minutes, 0 for never") \
+    X(PHONE_CHANGE_CODE_EXPIRY, "AccountsPhoneChangeCodeExpiry", TAKE1, SETTING_MINUTES, phone_change_code_expiry, "10", \
+      "lifetime of phone change codes in minutes, 0 for never") \
+    X(RECOVERY_CODE_EXPIRY, "AccountsRecoveryCodeExpiry", TAKE1, SETTING_MINUTES, recovery_code_expiry, "10", \
+      "lifetime of account recovery codes in minutes, 0 for never") \
+    X(BLOCKING_EVENTS, "AccountsBlockingEvents", TAKE1, SETTING_COUNT, blocking_events, "5", \
+      "codes (email, phone, recovery) an account may ask for per AccountsBlockingPeriod before it is blocked, 0 for no limit") \
+    X(BLOCKING_PERIOD, "AccountsBlockingPeriod", TAKE1, SETTING_POSITIVE_MINUTES, blocking_period, "30", \
+      "period in minutes over which AccountsBlockingEvents counts codes")
 
 #endif

@@ -3,6 +3,7 @@
 #include "crypto.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 START_TEST(md5_ha1_ha2_and_response_match_the_api_vectors)
@@ -79,6 +80,23 @@ START_TEST(random_alnum_has_the_asked_length_and_alphabet)
 }
 END_TEST
 
+START_TEST(random_codes_are_four_digits_from_1000_to_9999_and_spread)
+{
+    int seen_low = 0, seen_high = 0;
+
+    for (int i = 0; i < 20000; i++) {
+        const char *code = crypto_random_code(test_pool);
+        long v = strtol(code, NULL, 10);
+        ck_assert_uint_eq(strlen(code), 4);
+        ck_assert_int_ge(v, 1000);
+        ck_assert_int_le(v, 9999);
+        seen_low |= v < 1100;
+        seen_high |= v > 9899;
+    }
+    ck_assert(seen_low && seen_high);
+}
+END_TEST
+
 START_TEST(algorithm_names_are_exact)
 {
     digest_algorithm alg;
@@ -110,6 +128,7 @@ Suite *crypto_suite(void)
     tcase_add_test(tc, rfc7616_section_3_9_1_example_responses);
     tcase_add_test(tc, turn_password_is_base64_hmac_sha1_of_the_username);
     tcase_add_test(tc, random_alnum_has_the_asked_length_and_alphabet);
+    tcase_add_test(tc, random_codes_are_four_digits_from_1000_to_9999_and_spread);
     tcase_add_test(tc, algorithm_names_are_exact);
     tcase_add_test(tc, equal_compares_whole_strings);
     suite_add_tcase(s, tc);

@@ -54,6 +54,17 @@ static const struct {
     { "AccountsSipRoute", "sips:edge.example.org", "<sip:edge example.org>" },
     { "AccountsCookieSecure", "On", "secure" },
     { "AccountsSpaceExpiry", "2030-02-28", "2030-02-30" },
+    { "AccountsPushCommand", "/usr/bin/flexisip_pusher --disable-tls-check \"a b\"", "flexisip_pusher" },
+    { "AccountsPushFirebaseKeys", "linphone:AAAA:bbb other:key", "linphone" },
+    { "AccountsSmsCommand", "/usr/local/bin/send-sms --account main", "/usr/bin/\"sms" },
+    { "AccountsCreationTokenRetry", "0", "-1" },
+    { "AccountsRecoveryTokenRetry", "60", "1h" },
+    { "AccountsRecoveryTokenExpiry", "0", "x" },
+    { "AccountsEmailChangeCodeExpiry", "10", "" },
+    { "AccountsPhoneChangeCodeExpiry", "10", "ten" },
+    { "AccountsRecoveryCodeExpiry", "10", "1.5" },
+    { "AccountsBlockingEvents", "0", "-5" },
+    { "AccountsBlockingPeriod", "30", "0" },
 };
 
 START_TEST(every_directive_has_a_case)

@@ -17,6 +17,7 @@ Suite *json_writer_suite(void);
 Suite *pagination_suite(void);
 Suite *mail_suite(void);
 Suite *provisioning_suite(void);
+Suite *command_suite(void);
 
 /* A fresh pool per test (checked fixture). */
 extern apr_pool_t *test_pool;

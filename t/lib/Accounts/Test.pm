@@ -16,7 +16,8 @@ use Digest::SHA ();
 
 our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin remember_secret
                  space_url db_stop db_start make_account ha1 challenges digest_header
-                 digest_call user_key_for accountsctl_input);
+                 digest_call user_key_for accountsctl_input command_calls command_reset
+                 command_behave);
 
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(timeout => 30, cookie_jar => undef, keep_alive => 0);
@@ -51,6 +52,45 @@ sub _remember_json_secrets {
     my ($data) = @_;
     return unless ref $data eq 'HASH';
     remember_secret(map { $data->{$_} } grep { $secret_field{$_} } keys %$data);
+}
+
+# The push and SMS commands of the suite (t/bin/fake-command, configured in
+# t/conf/extra.conf.in as "fake-command t/commands/push" and ".../sms"):
+# command_calls('push') lists the runs since the last command_reset, oldest
+# first, each {argv => [...after the directory...], stdin => '...'};
+# command_behave('sms', exit => 1, sleep => 12) steers the next runs.
+my $commands_dir = Apache::Test::vars('serverroot') . '/commands';
+sub command_calls {
+    my ($name) = @_;
+    my @calls;
+    for my $file (sort glob("$commands_dir/$name/*.json")) {
+        open my $fh, '<', $file or next;
+        local $/;
+        push @calls, JSON::PP->new->decode(<$fh>);
+    }
+    return @calls;
+}
+sub command_reset {
+    my ($name) = @_;
+    mkdir $commands_dir;
+    mkdir "$commands_dir/$name";
+    unlink glob("$commands_dir/$name/*"), map { "$commands_dir/$name/$_" } qw(exit-status sleep);
+}
+sub command_behave {
+    my ($name, %how) = @_;
+    mkdir $commands_dir;
+    mkdir "$commands_dir/$name";
+    for my $what (['exit-status', $how{exit}], ['sleep', $how{sleep}]) {
+        my $file = "$commands_dir/$name/$what->[0]";
+        if (defined $what->[1]) {
+            open my $fh, '>', $file or die "$file: $!";
+            print $fh "$what->[1]\n";
+            close $fh;
+        }
+        else {
+            unlink $file;
+        }
+    }
 }
 
 # call(space_a => 'GET', '/api/accounts/me', headers => {...}, body => '...', json => {...})
