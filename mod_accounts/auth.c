@@ -4,7 +4,6 @@
 #include "digest.h"
 #include "json.h"
 #include "validation.h"
-#include "module.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -39,14 +39,6 @@ int fields_true(json_object *params, const char *field);            /* applied b
 /* Length of UTF-8 text in Unicode code points (how every min/max counts). */
 size_t fields_code_points(const char *s);
 
-/* Length in bytes (1 to 4) of the well-formed UTF-8 character at the start
- * of s (len bytes available); 0 when the bytes there are not one (stray
- * continuation byte, overlong form, surrogate, beyond U+10FFFF, cut short). */
-size_t fields_utf8_char(const char *s, size_t len);
-
-/* 1 when the len bytes of s are well-formed UTF-8 (NUL bytes included). */
-int fields_utf8_valid(const char *s, size_t len);
-
 /* 1 when s is an email address the email rule (4.3) accepts: what is stored
  * through the API always is; an address stored by other means may not be. */
 int fields_email_valid(const char *s);

@@ -1,5 +1,5 @@
 #include "json.h"
-#include "fields.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +141,7 @@ static const char *json_text_error(const char *text, apr_size_t len)
 {
     int in_string = 0;
 
-    if (!fields_utf8_valid(text, len)) {
+    if (!utf8_valid(text, len)) {
         return "Malformed UTF-8 characters, possibly incorrectly encoded";
     }
     for (apr_size_t i = 0; i < len; i++) {

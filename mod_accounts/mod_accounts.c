@@ -7,6 +7,7 @@
  * router.c, auth.c, store.c, handlers/...).
  */
 #include "module.h"
+#include "database.h"
 #include "auth.h"
 #include "crypto.h"
 #include "request.h"
@@ -24,16 +25,6 @@
 
 /* Length of the random AccountsSecret made when none is configured. */
 #define GENERATED_SECRET_LENGTH 43
-
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare_fn;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
-
-ap_dbd_t *accounts_dbd_acquire(request_rec *r)
-{
-    return dbd_acquire_fn ? dbd_acquire_fn(r) : NULL;
-}
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -167,7 +158,7 @@ static void register_statements(apr_pool_t *ptemp, server_rec *s)
         }
         for (int i = 0, n = store_statements_total(); i < n; i++) {
             const store_statement *st = store_statement_at(i);
-            dbd_prepare_fn(sv, st->sql, st->label);
+            accounts_dbd_prepare(sv, st->sql, st->label);
         }
     }
 }
@@ -219,11 +210,7 @@ static int accounts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!any_space(s)) {
         return OK;
     }
-    dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-    dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    dbd_open_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
-    dbd_close_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
-    if (!dbd_prepare_fn || !dbd_acquire_fn || !dbd_open_fn || !dbd_close_fn) {
+    if (!accounts_dbd_bind()) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "mod_accounts needs mod_dbd: LoadModule dbd_module first");
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -252,7 +239,7 @@ static void accounts_child_init(apr_pool_t *pchild, server_rec *s)
 {
     apr_hash_t *done = apr_hash_make(pchild);
 
-    if (!dbd_open_fn || !any_space(s)) {
+    if (!any_space(s)) {
         return;
     }
     for (server_rec *sv = s; sv; sv = sv->next) {
@@ -266,7 +253,7 @@ static void accounts_child_init(apr_pool_t *pchild, server_rec *s)
             continue;
         }
         apr_hash_set(done, apr_pmemdup(pchild, &group, sizeof(group)), sizeof(group), sv);
-        dbd = dbd_open_fn(pchild, sv);
+        dbd = accounts_dbd_open(pchild, sv);
         if (!dbd) {
             accounts_space_realms_pending();
             continue;
@@ -276,7 +263,7 @@ static void accounts_child_init(apr_pool_t *pchild, server_rec *s)
             || accounts_write_space_realms(db, conf->database_spaces) != STORE_OK) {
             accounts_space_realms_pending();
         }
-        dbd_close_fn(sv, dbd);
+        accounts_dbd_close(sv, dbd);
     }
 }
 

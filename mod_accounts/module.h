@@ -21,19 +21,4 @@ typedef struct {
     apr_array_header_t *database_spaces;
 } accounts_server_conf;
 
-/* mod_dbd's ap_dbd_acquire, looked up once at startup. */
-ap_dbd_t *accounts_dbd_acquire(request_rec *r);
-
-/* A store on a mod_dbd connection (pool: where results and temporaries
- * go); database errors are logged on the server. */
-store *accounts_store_on(apr_pool_t *pool, ap_dbd_t *dbd, server_rec *s);
-
-/* Writes each Space's realm into its row (sql/0010): what SIP servers
- * read of the configuration. */
-store_status accounts_write_space_realms(store *db, const apr_array_header_t *spaces);
-
-/* The database was away when this child started: the first request that
- * reaches it writes the Spaces' realms (request.c). */
-void accounts_space_realms_pending(void);
-
 #endif

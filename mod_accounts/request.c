@@ -1,7 +1,7 @@
 #include "request.h"
-#include "fields.h"
+#include "utf8.h"
 #include "json.h"
-#include "module.h"
+#include "database.h"
 
 #include <string.h>
 
@@ -14,72 +14,11 @@
 
 APLOG_USE_MODULE(accounts);
 
-/* libpq's messages run over several lines (and end with one), which the
- * error log shows as literal "\n" and "\t": one line of words instead. */
-static const char *one_line(apr_pool_t *p, const char *message)
-{
-    char *out = apr_pstrdup(p, message), *o = out;
-
-    for (const char *c = message; *c; c++) {
-        if (*c == '\n' || *c == '\r' || *c == '\t') {
-            if (o > out && o[-1] != ' ') {
-                *o++ = ' ';
-            }
-            continue;
-        }
-        *o++ = *c;
-    }
-    while (o > out && o[-1] == ' ') {
-        o--;
-    }
-    *o = '\0';
-    return out;
-}
-
 static void log_store_error(void *baton, const char *message)
 {
     request_rec *r = baton;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "database: %s", one_line(r->pool, message));
-}
-
-static void log_server_store_error(void *baton, const char *message)
-{
-    server_rec *s = baton;
-    ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "database: %s", one_line(s->process->pool, message));
-}
-
-store *accounts_store_on(apr_pool_t *pool, ap_dbd_t *dbd, server_rec *s)
-{
-    store *db = apr_pcalloc(pool, sizeof(store));
-
-    db->pool = pool;
-    db->conn_pool = dbd->pool;
-    db->driver = dbd->driver;
-    db->handle = dbd->handle;
-    db->prepared = dbd->prepared;
-    db->log = log_server_store_error;
-    db->log_baton = s;
-    return db;
-}
-
-store_status accounts_write_space_realms(store *db, const apr_array_header_t *spaces)
-{
-    for (int i = 0; spaces && i < spaces->nelts; i++) {
-        const accounts_space *sp = APR_ARRAY_IDX(spaces, i, const accounts_space *);
-        if (store_space_realm_write(db, sp->domain, space_digest_realm(sp)) != STORE_OK) {
-            return STORE_ERROR;
-        }
-    }
-    return STORE_OK;
-}
-
-/* Per process: set by child_init (before any thread runs) when the
- * database was away, cleared by the first request that writes the realms. */
-static apr_uint32_t space_realms_pending;
-
-void accounts_space_realms_pending(void)
-{
-    apr_atomic_set32(&space_realms_pending, 1);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "database: %s",
+                  accounts_database_message_line(r->pool, message));
 }
 
 store *accounts_db(accounts_request *req)
@@ -103,10 +42,7 @@ store *accounts_db(accounts_request *req)
         req->db = NULL;
         return NULL;
     }
-    if (apr_atomic_read32(&space_realms_pending)
-        && accounts_write_space_realms(req->db, req->database_spaces) == STORE_OK) {
-        apr_atomic_set32(&space_realms_pending, 0);
-    }
+    accounts_write_space_realms_if_pending(req->db, req->database_spaces);
     return req->db;
 }
 
@@ -271,7 +207,7 @@ static json_object *parse_form(apr_pool_t *p, char *body, const char **error)
         if (rc_name != OK || rc_value != OK) {
             continue;
         }
-        if (!fields_utf8_valid(pair, strlen(pair)) || !fields_utf8_valid(value, strlen(value))) {
+        if (!utf8_valid(pair, strlen(pair)) || !utf8_valid(value, strlen(value))) {
             *error = "Malformed UTF-8 characters, possibly incorrectly encoded";
             return NULL;
         }

@@ -6,7 +6,6 @@
 #include "../crypto.h"
 #include "../fields.h"
 #include "../json.h"
-#include "../module.h"
 #include "../pagination.h"
 #include "../tokens.h"
 

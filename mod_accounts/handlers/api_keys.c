@@ -4,7 +4,6 @@
 #include "../api_key.h"
 #include "../crypto.h"
 #include "../json.h"
-#include "../module.h"
 
 #include <apr_date.h>
 #include <apr_strings.h>

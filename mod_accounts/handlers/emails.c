@@ -3,7 +3,6 @@
 #include "../crypto.h"
 #include "../fields.h"
 #include "../mail.h"
-#include "../module.h"
 #include "../tokens.h"
 
 #include <stdio.h>

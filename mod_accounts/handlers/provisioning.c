@@ -1,7 +1,6 @@
 /* The Linphone remote-provisioning document routes (api.md 6.4). */
 #include "handlers.h"
 #include "../crypto.h"
-#include "../module.h"
 #include "../provisioning.h"
 #include "../tokens.h"
 

@@ -1,6 +1,7 @@
 /* Replies shared by several handlers. */
 #include "handlers.h"
 #include "../fields.h"
+#include "../utf8.h"
 #include "../json.h"
 #include "../validation.h"
 
@@ -67,7 +68,7 @@ const char *request_user_agent(request_rec *r)
     len = strlen(ua);
     copy = apr_palloc(r->pool, (len < 4 * USER_AGENT_MAX ? len : 4 * USER_AGENT_MAX) + 1);
     for (int chars = 0; in < len && chars < USER_AGENT_MAX; chars++) {
-        size_t n = fields_utf8_char(ua + in, len - in);
+        size_t n = utf8_char(ua + in, len - in);
         if (n == 0) {
             copy[out++] = '?';
             in++;

@@ -5,7 +5,6 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../markup.h"
-#include "../module.h"
 
 #include <string.h>
 

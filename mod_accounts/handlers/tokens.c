@@ -2,7 +2,6 @@
 #include "handlers.h"
 #include "../crypto.h"
 #include "../json.h"
-#include "../module.h"
 #include "../tokens.h"
 
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * message by message: the texts are wire facts. */
 #include "suites.h"
 #include "fields.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -834,22 +835,22 @@ END_TEST
 
 START_TEST(utf8_validity_refuses_what_postgresql_refuses)
 {
-    ck_assert(fields_utf8_valid("", 0));
-    ck_assert(fields_utf8_valid("plain ascii", 11));
-    ck_assert(fields_utf8_valid("a\0b", 3));                          /* NUL is UTF-8 (refused elsewhere) */
-    ck_assert(fields_utf8_valid("\xc3\xa9\xe2\x98\x8e\xf0\x9f\x98\x80", 9));  /* e acute, phone, emoji */
-    ck_assert(fields_utf8_valid("\xf4\x8f\xbf\xbf", 4));               /* U+10FFFF */
-    ck_assert(!fields_utf8_valid("\xff", 1));
-    ck_assert(!fields_utf8_valid("\x80", 1));                          /* stray continuation byte */
-    ck_assert(!fields_utf8_valid("\xc0\xaf", 2));                      /* overlong '/' */
-    ck_assert(!fields_utf8_valid("\xe0\x80\xaf", 3));                  /* overlong, 3 bytes */
-    ck_assert(!fields_utf8_valid("\xed\xa0\x80", 3));                  /* UTF-16 surrogate */
-    ck_assert(!fields_utf8_valid("\xf4\x90\x80\x80", 4));              /* beyond U+10FFFF */
-    ck_assert(!fields_utf8_valid("\xe2\x98", 2));                      /* cut short */
-    ck_assert(!fields_utf8_valid("\xc3\xa9", 1));                      /* cut by the length */
-    ck_assert_uint_eq(fields_utf8_char("\xe2\x98\x8etail", 7), 3);
-    ck_assert_uint_eq(fields_utf8_char("\xe9t", 2), 0);                  /* Latin-1 */
-    ck_assert_uint_eq(fields_utf8_char("x", 0), 0);
+    ck_assert(utf8_valid("", 0));
+    ck_assert(utf8_valid("plain ascii", 11));
+    ck_assert(utf8_valid("a\0b", 3));                          /* NUL is UTF-8 (refused elsewhere) */
+    ck_assert(utf8_valid("\xc3\xa9\xe2\x98\x8e\xf0\x9f\x98\x80", 9));  /* e acute, phone, emoji */
+    ck_assert(utf8_valid("\xf4\x8f\xbf\xbf", 4));               /* U+10FFFF */
+    ck_assert(!utf8_valid("\xff", 1));
+    ck_assert(!utf8_valid("\x80", 1));                          /* stray continuation byte */
+    ck_assert(!utf8_valid("\xc0\xaf", 2));                      /* overlong '/' */
+    ck_assert(!utf8_valid("\xe0\x80\xaf", 3));                  /* overlong, 3 bytes */
+    ck_assert(!utf8_valid("\xed\xa0\x80", 3));                  /* UTF-16 surrogate */
+    ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));              /* beyond U+10FFFF */
+    ck_assert(!utf8_valid("\xe2\x98", 2));                      /* cut short */
+    ck_assert(!utf8_valid("\xc3\xa9", 1));                      /* cut by the length */
+    ck_assert_uint_eq(utf8_char("\xe2\x98\x8etail", 7), 3);
+    ck_assert_uint_eq(utf8_char("\xe9t", 2), 0);                  /* Latin-1 */
+    ck_assert_uint_eq(utf8_char("x", 0), 0);
 }
 END_TEST
 
