@@ -1,9 +1,10 @@
 /*
  * accountsctl: operate a mod_accounts database from the command line.
  *
- *   accountsctl [--db CONNINFO] COMMAND [ARGS]
+ *   accountsctl [--db CONNINFO] COMMAND [ARGS] [OPTIONS]
  *
- * Links the same core as the module (store.c, account.c, crypto.c), so no
+ * The command line (commands, options, usage) is the table of cli.c; the
+ * man page is docs/accountsctl.8. Links the same core as the module (store.c, account.c, crypto.c), so no
  * SQL is written twice. Exit status: 0 success, 1 bad usage or unknown
  * account, 2 database refused or unreachable. Results alone on stdout.
  */
@@ -24,6 +25,7 @@
 #include "../mod_accounts/crypto.h"
 #include "../mod_accounts/store.h"
 #include "../mod_accounts/tokens.h"
+#include "cli.h"
 
 #ifndef ACCOUNTS_SQL_DIR
 #define ACCOUNTS_SQL_DIR "/usr/share/mod_accounts/sql"
@@ -31,27 +33,6 @@
 
 #define EXIT_USAGE 1
 #define EXIT_DATABASE 2
-
-static const char usage[] =
-    "usage: accountsctl [--db CONNINFO] COMMAND [ARGS]\n"
-    "\n"
-    "  migrate [--sql-dir DIR]          apply pending migrations\n"
-    "  create-admin USERNAME DOMAIN [--password-file FILE | --password-stdin | --password PW]\n"
-    "               [--algorithm MD5|SHA-256] [--realm REALM]\n"
-    "                                   create or promote an activated admin; prints a stable API key.\n"
-    "                                   The password is the first line of FILE ('-': standard input)\n"
-    "                                   or of standard input; --password PW shows it in ps and in\n"
-    "                                   the shell history\n"
-    "  api-key SIP_ADDRESS [--expiry MINUTES]\n"
-    "                                   mint a stable API key for an existing account\n"
-    "  creation-token --space DOMAIN [--count N]\n"
-    "                                   mint account creation tokens bound to a Space\n"
-    "  purge [--api-key-expiry MIN] [--auth-token-expiry MIN] [--nonce-max-age MIN]\n"
-    "        [--creation-token-expiry MIN] [--provisioning-token-expiry MIN]\n"
-    "        [--reset-password-expiry MIN]\n"
-    "                                   delete expired nonces, keys and tokens\n"
-    "\n"
-    "CONNINFO is a libpq connection string; default: $ACCOUNTS_DB, else libpq's defaults.\n";
 
 static void print_store_error(void *baton, const char *message)
 {
@@ -65,6 +46,35 @@ static int fail(int status, const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
     return status;
+}
+
+/* libpq's reason, on one line. When the connection string could not be
+ * parsed, libpq quotes a piece of it, which may be part of a password:
+ * that reason is replaced, not shown. */
+static const char *connect_error(apr_pool_t *p, const char *error)
+{
+    char *text;
+    size_t len;
+
+    if (!error || !*error) {
+        return "unknown error";
+    }
+    if (strstr(error, "connection info string") || strstr(error, "URI")
+        || strstr(error, "percent-encoded")) {
+        return "the connection string (--db or ACCOUNTS_DB) is malformed; "
+               "not shown, as it may hold a password";
+    }
+    text = apr_pstrdup(p, error);
+    for (char *c = text; *c; c++) {
+        if (*c == '\n' || *c == '\r' || *c == '\t') {
+            *c = ' ';
+        }
+    }
+    len = strlen(text);
+    while (len > 0 && text[len - 1] == ' ') {
+        text[--len] = '\0';
+    }
+    return text;
 }
 
 static int open_store(apr_pool_t *p, const char *conninfo, store *st)
@@ -83,99 +93,9 @@ static int open_store(apr_pool_t *p, const char *conninfo, store *st)
     rv = apr_dbd_open_ex(st->driver, p, conninfo ? conninfo : "", &st->handle, &error);
     if (rv != APR_SUCCESS) {
         return fail(EXIT_DATABASE, "cannot connect to the database: %s",
-                    error ? error : "unknown error");
+                    connect_error(p, error));
     }
     return 0;
-}
-
-/* The options that stand alone; every other "--x" takes the next argument
- * as its value, even one that starts with "--". */
-static const char *const flags[] = { "--password-stdin", NULL };
-
-static int is_option(const char *arg)
-{
-    return strncmp(arg, "--", 2) == 0;
-}
-
-static int is_flag(const char *arg)
-{
-    for (const char *const *f = flags; *f; f++) {
-        if (strcmp(arg, *f) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* The value of a "--name value" option after the positional arguments. */
-static const char *option(int argc, const char *const *argv, const char *name)
-{
-    for (int i = 0; i < argc; i++) {
-        if (!is_option(argv[i]) || is_flag(argv[i])) {
-            continue;
-        }
-        if (strcmp(argv[i], name) == 0 && i + 1 < argc) {
-            return argv[i + 1];
-        }
-        i++;
-    }
-    return NULL;
-}
-
-/* 1 when the flag is given (not as the value of another option). */
-static int flag(int argc, const char *const *argv, const char *name)
-{
-    for (int i = 0; i < argc; i++) {
-        if (!is_option(argv[i])) {
-            continue;
-        }
-        if (strcmp(argv[i], name) == 0) {
-            return 1;
-        }
-        i += !is_flag(argv[i]);
-    }
-    return 0;
-}
-
-/* Every "--x" must be one of the known names and, unless it is a flag,
- * carry a value. */
-static int check_options(int argc, const char *const *argv, const char *const *known,
-                         int npositional)
-{
-    int positional = 0;
-
-    for (int i = 0; i < argc; i++) {
-        if (is_option(argv[i])) {
-            int ok = 0;
-            for (const char *const *k = known; *k; k++) {
-                ok |= strcmp(argv[i], *k) == 0;
-            }
-            if (!ok || (!is_flag(argv[i]) && i + 1 >= argc)) {
-                return fail(EXIT_USAGE, "bad option %s (see accountsctl --help)", argv[i]);
-            }
-            i += !is_flag(argv[i]);
-        }
-        else {
-            positional++;
-        }
-    }
-    if (positional != npositional) {
-        return fail(EXIT_USAGE, "%s", "wrong number of arguments (see accountsctl --help)");
-    }
-    return 0;
-}
-
-static const char *positional(int argc, const char *const *argv, int n)
-{
-    for (int i = 0; i < argc; i++) {
-        if (is_option(argv[i])) {
-            i += !is_flag(argv[i]);
-        }
-        else if (n-- == 0) {
-            return argv[i];
-        }
-    }
-    return NULL;
 }
 
 static int is_minutes(const char *s)
@@ -233,18 +153,14 @@ static int migration_applied(store *st, apr_pool_t *p, const char *version, int 
     return 0;
 }
 
-static int cmd_migrate(apr_pool_t *p, store *st, int argc, const char *const *argv)
+static int cmd_migrate(apr_pool_t *p, store *st, const cli_args *args)
 {
-    static const char *const known[] = { "--sql-dir", NULL };
-    const char *dir = option(argc, argv, "--sql-dir");
+    const char *dir = cli_value(args, "--sql-dir");
     apr_array_header_t *names = apr_array_make(p, 8, sizeof(const char *));
     apr_dir_t *d;
     apr_finfo_t fi;
     int rc;
 
-    if ((rc = check_options(argc, argv, known, 0))) {
-        return rc;
-    }
     dir = dir ? dir : ACCOUNTS_SQL_DIR;
     if (apr_dir_open(&d, dir, p) != APR_SUCCESS) {
         return fail(EXIT_USAGE, "cannot read the migrations directory %s", dir);
@@ -422,51 +338,42 @@ static int read_password_file(apr_pool_t *p, const char *path, const char **pass
 /* The password of --password, --password-file or --password-stdin (one at
  * most; *password stays NULL without any): the latter two keep it out of
  * ps and of the shell history. */
-static int password_source(apr_pool_t *p, int argc, const char *const *argv,
-                           const char **password)
+static int password_source(apr_pool_t *p, const cli_args *args, const char **password)
 {
-    const char *file = option(argc, argv, "--password-file");
-    int from_stdin = flag(argc, argv, "--password-stdin");
+    const char *file = cli_value(args, "--password-file");
+    int from_stdin = cli_value(args, "--password-stdin") != NULL;
 
-    *password = option(argc, argv, "--password");
-    if ((*password != NULL) + (file != NULL) + from_stdin > 1) {
-        return fail(EXIT_USAGE, "%s", "--password, --password-file and --password-stdin "
-                    "are mutually exclusive");
-    }
+    /* cli_parse refused more than one of them. */
+    *password = cli_value(args, "--password");
     if (from_stdin || file) {
         return read_password_file(p, from_stdin ? "-" : file, password);
     }
     return 0;
 }
 
-static int cmd_create_admin(apr_pool_t *p, store *st, int argc, const char *const *argv)
+static int cmd_create_admin(apr_pool_t *p, store *st, const cli_args *args)
 {
-    static const char *const known[] = {
-        "--password", "--password-file", "--password-stdin", "--algorithm", "--realm", NULL
-    };
-    const char *username = positional(argc, argv, 0);
-    const char *domain = positional(argc, argv, 1);
+    const char *username = args->positional[0];
+    const char *domain = args->positional[1];
     const char *password;
-    const char *algorithm = option(argc, argv, "--algorithm");
-    const char *realm = option(argc, argv, "--realm");
+    const char *algorithm = cli_value(args, "--algorithm");
+    const char *realm = cli_value(args, "--realm");
     const char *id;
     digest_algorithm alg;
     int rc;
 
-    if ((rc = check_options(argc, argv, known, 2))) {
-        return rc;
-    }
+    /* Messages name the argument, never its value (see cli.h). */
     if (!valid_username(username)) {
-        return fail(EXIT_USAGE, "invalid username '%s' (1 to 64 of a-z 0-9 + _ . -)", username);
+        return fail(EXIT_USAGE, "%s", "invalid USERNAME (1 to 64 of a-z 0-9 + _ . -)");
     }
     if (!valid_domain(domain)) {
-        return fail(EXIT_USAGE, "invalid domain '%s'", domain);
+        return fail(EXIT_USAGE, "%s", "invalid DOMAIN (1 to 64 of letters, digits, . and -)");
     }
     algorithm = algorithm ? algorithm : "SHA-256";
     if (!crypto_algorithm_parse(algorithm, &alg)) {
-        return fail(EXIT_USAGE, "unknown algorithm '%s' (MD5 or SHA-256)", algorithm);
+        return fail(EXIT_USAGE, "%s", "unknown --algorithm (MD5 or SHA-256)");
     }
-    if ((rc = password_source(p, argc, argv, &password))) {
+    if ((rc = password_source(p, args, &password))) {
         return rc;
     }
     if (password && !*password) {
@@ -504,31 +411,26 @@ static int cmd_create_admin(apr_pool_t *p, store *st, int argc, const char *cons
     return mint_stable_key(p, st, id, NULL);
 }
 
-static int cmd_api_key(apr_pool_t *p, store *st, int argc, const char *const *argv)
+static int cmd_api_key(apr_pool_t *p, store *st, const cli_args *args)
 {
-    static const char *const known[] = { "--expiry", NULL };
-    const char *sip = positional(argc, argv, 0);
-    const char *expiry = option(argc, argv, "--expiry");
+    const char *sip = args->positional[0];
+    const char *expiry = cli_value(args, "--expiry");
     const char *at, *id;
-    int rc;
 
-    if ((rc = check_options(argc, argv, known, 1))) {
-        return rc;
-    }
     if (expiry && !is_minutes(expiry)) {
-        return fail(EXIT_USAGE, "--expiry '%s' is not a number of minutes", expiry);
+        return fail(EXIT_USAGE, "%s", "--expiry is not a number of minutes");
     }
     if (strncasecmp(sip, "sip:", 4) == 0) {
         sip += 4;
     }
     at = strchr(sip, '@');
     if (!at || at == sip || !at[1]) {
-        return fail(EXIT_USAGE, "'%s' is not a SIP address (username@domain)", sip);
+        return fail(EXIT_USAGE, "%s", "SIP_ADDRESS is not a SIP address (username@domain)");
     }
     switch (store_account_id_by_sip(st, apr_pstrndup(p, sip, (apr_size_t)(at - sip)),
                                     at + 1, &id)) {
     case STORE_NOT_FOUND:
-        return fail(EXIT_USAGE, "no account %s", sip);
+        return fail(EXIT_USAGE, "%s", "no account has this SIP_ADDRESS");
     case STORE_ERROR:
         return EXIT_DATABASE;
     case STORE_OK:
@@ -537,24 +439,20 @@ static int cmd_api_key(apr_pool_t *p, store *st, int argc, const char *const *ar
     return mint_stable_key(p, st, id, expiry);
 }
 
-static int cmd_creation_token(apr_pool_t *p, store *st, int argc, const char *const *argv)
+static int cmd_creation_token(apr_pool_t *p, store *st, const cli_args *args)
 {
-    static const char *const known[] = { "--space", "--count", NULL };
-    const char *domain = option(argc, argv, "--space");
-    const char *count_text = option(argc, argv, "--count");
+    const char *domain = cli_value(args, "--space");
+    const char *count_text = cli_value(args, "--count");
     long count = 1;
-    int rc;
 
-    if ((rc = check_options(argc, argv, known, 0))) {
-        return rc;
-    }
-    if (!domain || !valid_domain(domain)) {
-        return fail(EXIT_USAGE, "%s", "--space DOMAIN is required");
+    /* cli_parse refused a missing --space. */
+    if (!valid_domain(domain)) {
+        return fail(EXIT_USAGE, "%s", "--space is not a domain");
     }
     if (count_text) {
         count = is_minutes(count_text) ? strtol(count_text, NULL, 10) : 0;
         if (count < 1 || count > 100000) {
-            return fail(EXIT_USAGE, "--count '%s' must be from 1 to 100000", count_text);
+            return fail(EXIT_USAGE, "%s", "--count must be from 1 to 100000");
         }
     }
     if (store_begin(st) != STORE_OK) {
@@ -581,9 +479,9 @@ static int cmd_creation_token(apr_pool_t *p, store *st, int argc, const char *co
     return 0;
 }
 
-static int cmd_purge(apr_pool_t *p, store *st, int argc, const char *const *argv)
+static int cmd_purge(apr_pool_t *p, store *st, const cli_args *args)
 {
-    static const char *const known[] = {
+    static const char *const names[] = {
         "--api-key-expiry", "--auth-token-expiry", "--nonce-max-age",
         "--creation-token-expiry", "--provisioning-token-expiry",
         "--reset-password-expiry", NULL
@@ -591,16 +489,12 @@ static int cmd_purge(apr_pool_t *p, store *st, int argc, const char *const *argv
     /* Defaults are the directives' defaults (docs/configuration.md). */
     const char *values[] = { "60", "5", "60", "0", "0", "1440" };
     int counts[STORE_PURGE_COUNT] = { 0 };
-    int rc;
     (void)p;
 
-    if ((rc = check_options(argc, argv, known, 0))) {
-        return rc;
-    }
-    for (int i = 0; known[i]; i++) {
-        const char *v = option(argc, argv, known[i]);
+    for (int i = 0; names[i]; i++) {
+        const char *v = cli_value(args, names[i]);
         if (v && !is_minutes(v)) {
-            return fail(EXIT_USAGE, "'%s' is not a number of minutes", v);
+            return fail(EXIT_USAGE, "%s is not a number of minutes", names[i]);
         }
         if (v) {
             values[i] = v;
@@ -618,12 +512,13 @@ static int cmd_purge(apr_pool_t *p, store *st, int argc, const char *const *argv
 
 /* ---- main --------------------------------------------------------------- */
 
-typedef int (*command_fn)(apr_pool_t *, store *, int, const char *const *);
+typedef int (*command_fn)(apr_pool_t *, store *, const cli_args *);
 
+/* What each command of cli.c's table runs. */
 static const struct {
     const char *name;
     command_fn run;
-} commands[] = {
+} runners[] = {
     { "migrate", cmd_migrate },
     { "create-admin", cmd_create_admin },
     { "api-key", cmd_api_key },
@@ -631,37 +526,54 @@ static const struct {
     { "purge", cmd_purge },
 };
 
+static command_fn runner_of(const cli_command *command)
+{
+    for (size_t i = 0; i < sizeof(runners) / sizeof(runners[0]); i++) {
+        if (strcmp(runners[i].name, command->name) == 0) {
+            return runners[i].run;
+        }
+    }
+    return NULL;
+}
+
 int main(int argc, const char *const *argv)
 {
-    const char *conninfo = getenv("ACCOUNTS_DB");
     apr_pool_t *p;
+    cli_args args;
+    const char *why, *conninfo;
+    command_fn run;
     store st;
-    int i = 1, rc;
+    int rc;
 
-    if (argc > 2 && strcmp(argv[1], "--db") == 0) {
-        conninfo = argv[2];
-        i = 3;
-    }
-    if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-        fputs(usage, i >= argc ? stderr : stdout);
-        return i >= argc ? EXIT_USAGE : 0;
-    }
-    for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-        if (strcmp(argv[i], commands[c].name) != 0) {
-            continue;
+    apr_app_initialize(&argc, &argv, NULL);
+    apr_pool_create(&p, NULL);
+    why = cli_parse(p, argc, argv, &args);
+    if (why || args.help || !(run = runner_of(args.command))) {
+        if (why) {
+            fprintf(stderr, "accountsctl: %s\n", why);
+            if (!args.command) {
+                fputc('\n', stderr);
+                cli_print_usage(stderr, NULL);
+            }
         }
-        apr_app_initialize(&argc, &argv, NULL);
-        apr_pool_create(&p, NULL);
-        apr_dbd_init(p);
-        rc = open_store(p, conninfo, &st);
-        if (rc == 0) {
-            rc = commands[c].run(p, &st, argc - i - 1, argv + i + 1);
-            apr_dbd_close(st.driver, st.handle);
+        else if (args.help) {
+            cli_print_usage(stdout, args.command);
+        }
+        else {
+            fprintf(stderr, "accountsctl: %s has no implementation\n", args.command->name);
         }
         apr_pool_destroy(p);
         apr_terminate();
-        return rc;
+        return why || !args.help ? EXIT_USAGE : 0;
     }
-    fprintf(stderr, "accountsctl: unknown command '%s'\n\n%s", argv[i], usage);
-    return EXIT_USAGE;
+    conninfo = args.db ? args.db : getenv("ACCOUNTS_DB");
+    apr_dbd_init(p);
+    rc = open_store(p, conninfo, &st);
+    if (rc == 0) {
+        rc = run(p, &st, &args);
+        apr_dbd_close(st.driver, st.handle);
+    }
+    apr_pool_destroy(p);
+    apr_terminate();
+    return rc;
 }

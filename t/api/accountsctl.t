@@ -9,7 +9,7 @@ use Digest::SHA qw(sha256_hex);
 use Digest::MD5 qw(md5_hex);
 use File::Temp ();
 
-plan tests => 74;
+plan tests => 79;
 
 reset_db();
 
@@ -185,7 +185,7 @@ for my $both ([ '--password', 'inline-pw', '--password-stdin' ], [ '--password-f
               [ '--password-stdin', '--password-file', $file ]) {
     ($rc, $out, $err) = accountsctl_input("stdin-pw\n", 'create-admin', 'twosources', 'a.test', @$both);
     is($rc, 1, "@$both: exit 1");
-    like($err, qr/^accountsctl: --password, --password-file and --password-stdin are mutually exclusive$/, '  says so');
+    like($err, qr/^accountsctl: --password-file, --password-stdin and --password are mutually exclusive$/, '  says so');
 }
 ($rc, $out, $err) = accountsctl_input("\n", 'create-admin', 'emptystdin', 'a.test', '--password-stdin');
 is("$rc $err", "1 accountsctl: the password must not be empty\n", 'an empty line: refused as --password ""');
@@ -201,3 +201,14 @@ like("$rc $err", qr/^1 accountsctl: cannot read the password from \Q$tmp\E: /, '
 is($rc, 1, '--password-file without FILE: exit 1');
 is(sql_value('SELECT count(*) FROM accounts'), $accounts, 'no account created by any refused command');
 like((accountsctl('--help'))[1], qr/--password-file FILE \| --password-stdin \| --password PW/, 'the usage names the three');
+
+# ---- the command line (tools/cli.c; the man page is checked by tests/unit/check_cli.c)
+($rc, $out, $err) = Accounts::Test::_run($ENV{ACCOUNTSCTL}, 'migrate', "--db=host=/nonexistent password=se cret",
+                                         "--sql-dir=$ENV{ACCOUNTS_SQL_DIR}");
+is($rc, 2, '--db=VALUE after the command: used (exit 2, unreachable)');
+unlike("$out$err", qr/se cret|cret/, 'the connection string is never printed back');
+($rc, $out, $err) = Accounts::Test::_run($ENV{ACCOUNTSCTL}, 'host=/x password=hunter2', 'migrate');
+is("$rc " . ("$out$err" =~ /hunter2/ ? 'echoed' : 'not echoed'), '1 not echoed', 'a connection string without --db: exit 1, not echoed');
+($rc, $out, $err) = accountsctl('create-admin', '--help');
+is($rc, 0, 'COMMAND --help: exit 0, without its arguments');
+like($out, qr/^usage: accountsctl \[--db CONNINFO\] create-admin USERNAME DOMAIN.*--realm REALM/s, '  its own usage on stdout');

@@ -18,6 +18,7 @@ Suite *pagination_suite(void);
 Suite *mail_suite(void);
 Suite *provisioning_suite(void);
 Suite *command_suite(void);
+Suite *cli_suite(void);
 
 /* A fresh pool per test (checked fixture). */
 extern apr_pool_t *test_pool;
