@@ -104,6 +104,28 @@ static const char *check_command(apr_pool_t *p, const char *arg)
     return NULL;
 }
 
+/* TABLE or SCHEMA.TABLE, each part [A-Za-z_][A-Za-z0-9_]*: the table name is
+ * handed to SQL (as a regclass), so nothing else may reach it. */
+static const char *check_sql_table(const char *arg)
+{
+    int parts = 1, at_start = 1;
+
+    for (const char *c = arg; *c; c++) {
+        if (*c == '.' && !at_start && parts == 1) {
+            parts++;
+            at_start = 1;
+            continue;
+        }
+        if (!(*c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')
+              || (!at_start && *c >= '0' && *c <= '9'))) {
+            return "must be a table name: TABLE or SCHEMA.TABLE, each [A-Za-z_][A-Za-z0-9_]*";
+        }
+        at_start = 0;
+    }
+    return at_start ? "must be a table name: TABLE or SCHEMA.TABLE, each [A-Za-z_][A-Za-z0-9_]*"
+                    : NULL;
+}
+
 /* NAME:VALUE words, both parts non-empty (split at the first colon). */
 static const char *check_keymap(const char *arg)
 {
@@ -552,6 +574,11 @@ const char *space_setting_set(apr_pool_t *p, accounts_space *sp,
         break;
     case SETTING_KEYMAP:
         if (!(why = check_keymap(arg))) {
+            *text = apr_pstrdup(p, arg);
+        }
+        break;
+    case SETTING_SQL_TABLE:
+        if (!(why = check_sql_table(arg))) {
             *text = apr_pstrdup(p, arg);
         }
         break;

@@ -38,7 +38,8 @@ typedef enum {
     SETTING_DATE,         /* YYYY-MM-DD */
     SETTING_SIP_URI,      /* <sip:host...> or sip:host... (sips: too) */
     SETTING_COMMAND,      /* PROGRAM [ARGS...], split by command_split */
-    SETTING_KEYMAP        /* space-separated NAME:VALUE pairs */
+    SETTING_KEYMAP,       /* space-separated NAME:VALUE pairs */
+    SETTING_SQL_TABLE     /* an SQL identifier, optionally schema-qualified */
 } setting_kind;
 
 /* C type of each kind's field in accounts_space. */
@@ -64,6 +65,7 @@ typedef enum {
 #define SETTING_CTYPE_SETTING_SIP_URI const char *
 #define SETTING_CTYPE_SETTING_COMMAND const char *
 #define SETTING_CTYPE_SETTING_KEYMAP const char *
+#define SETTING_CTYPE_SETTING_SQL_TABLE const char *
 
 /* Linphone "ui" entries of the provisioning document, in document order.
  * "super" comes from AccountsSuperSpace; the others from AccountsLinphoneUI. */

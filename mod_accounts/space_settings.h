@@ -103,6 +103,8 @@
     X(BLOCKING_EVENTS, "AccountsBlockingEvents", TAKE1, SETTING_COUNT, blocking_events, "5", \
       "codes (email, phone, recovery) an account may ask for per AccountsBlockingPeriod before it is blocked, 0 for no limit") \
     X(BLOCKING_PERIOD, "AccountsBlockingPeriod", TAKE1, SETTING_POSITIVE_MINUTES, blocking_period, "30", \
-      "period in minutes over which AccountsBlockingEvents counts codes")
+      "period in minutes over which AccountsBlockingEvents counts codes") \
+    X(REGISTRAR_TABLE, "AccountsRegistrarTable", TAKE1, SETTING_SQL_TABLE, registrar_table, NULL, \
+      "Kamailio usrloc table (TABLE or SCHEMA.TABLE) in the same database, read for the devices routes (default: none, devices are {})")
 
 #endif

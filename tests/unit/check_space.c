@@ -65,6 +65,7 @@ static const struct {
     { "AccountsRecoveryCodeExpiry", "10", "1.5" },
     { "AccountsBlockingEvents", "0", "-5" },
     { "AccountsBlockingPeriod", "30", "0" },
+    { "AccountsRegistrarTable", "kamailio.location", "location;drop" },
 };
 
 START_TEST(every_directive_has_a_case)
