@@ -19,6 +19,8 @@
     X("GET", "/accounts/me/services/turn", ACCESS_USER, handle_me_turn) \
     X("GET", "/accounts/me/provision", ACCESS_USER, handle_me_provision) \
     X("POST", "/accounts/me/password", ACCESS_USER, handle_me_password) \
+    X("GET", "/accounts/me/devices", ACCESS_USER, handle_me_devices_list) \
+    X("DELETE", "/accounts/me/devices/{uuid}", ACCESS_USER, handle_me_device_delete) \
     X("GET", "/accounts/me", ACCESS_USER, handle_me_show) \
     X("DELETE", "/accounts/me", ACCESS_USER, handle_me_delete) \
     X("POST", "/accounts/with-account-creation-token", ACCESS_PUBLIC, handle_create_with_token) \
@@ -36,6 +38,8 @@
     X("POST", "/accounts/{id}/block", ACCESS_ADMIN, handle_admin_block) \
     X("POST", "/accounts/{id}/unblock", ACCESS_ADMIN, handle_admin_unblock) \
     X("GET", "/accounts/{id}/provision", ACCESS_ADMIN, handle_admin_provision) \
+    X("GET", "/accounts/{id}/devices", ACCESS_ADMIN, handle_admin_devices_list) \
+    X("DELETE", "/accounts/{id}/devices/{uuid}", ACCESS_ADMIN, handle_admin_device_delete) \
     X("POST", "/accounts/{id}/send_provisioning_email", ACCESS_ADMIN, handle_send_provisioning_email) \
     X("POST", "/accounts/{id}/send_reset_password_email", ACCESS_ADMIN, handle_send_reset_password_email) \
     X("GET", "/accounts/auth_token/{auth_token}/attach", ACCESS_USER, handle_auth_token_attach) \

@@ -363,6 +363,27 @@ store_status store_account_update(store *st, const store_account_update_t *u,
  * differs): what the credential views give SIP servers. */
 store_status store_space_realm_write(store *st, const char *domain, const char *realm);
 
+/* ---- devices (store/devices.c) ---- */
+
+/* Devices of an account in the registrar table (AccountsRegistrarTable):
+ * rows of DEVICE_COL_*, one per device, newest first. A table that is
+ * missing or unreadable is STORE_ERROR (logged). */
+enum { DEVICE_COL_UUID, DEVICE_COL_UPDATED_AT, DEVICE_COL_USER_AGENT };
+store_status store_devices_of(store *st, const char *table, const char *username,
+                              const char *domain, apr_dbd_results_t **res);
+/* The same for the account with that id in that domain, STORE_NOT_FOUND
+ * when there is none; an account without devices gives one row of NULLs. */
+store_status store_devices_of_account(store *st, const char *table, const char *id,
+                                      const char *domain, apr_dbd_results_t **res);
+/* Deletes every registration of the device uuid of an account (by its
+ * username and domain, or by id in a domain: STORE_NOT_FOUND without such
+ * an account); *deleted is how many rows went. */
+store_status store_device_delete(store *st, const char *table, const char *username,
+                                 const char *domain, const char *uuid, long long *deleted);
+store_status store_device_delete_of_account(store *st, const char *table, const char *id,
+                                            const char *domain, const char *uuid,
+                                            long long *deleted);
+
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7
 extern const char *const store_purge_names[STORE_PURGE_COUNT];

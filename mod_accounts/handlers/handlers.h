@@ -92,4 +92,10 @@ int handle_auth_token_create(accounts_request *req);
 int handle_auth_token_attach(accounts_request *req);
 int handle_creation_token_create(accounts_request *req);
 
+/* devices.c */
+int handle_me_devices_list(accounts_request *req);
+int handle_me_device_delete(accounts_request *req);
+int handle_admin_devices_list(accounts_request *req);
+int handle_admin_device_delete(accounts_request *req);
+
 #endif

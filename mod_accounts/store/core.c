@@ -54,6 +54,7 @@ static const struct {
     { store_tokens_statements, &store_tokens_statement_count },
     { store_purge_statements, &store_purge_statement_count },
     { store_spaces_statements, &store_spaces_statement_count },
+    { store_devices_statements, &store_devices_statement_count },
 };
 
 int store_statements_total(void)

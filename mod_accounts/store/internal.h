@@ -17,6 +17,7 @@ STORE_TABLE(digest)
 STORE_TABLE(tokens)
 STORE_TABLE(purge)
 STORE_TABLE(spaces)
+STORE_TABLE(devices)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

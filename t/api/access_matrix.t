@@ -25,6 +25,8 @@ my @routes = (
     [ GET => '/accounts/me/provision', 'user' ],
     [ DELETE => '/accounts/me', 'user' ],
     [ POST => '/accounts/me/password', 'user' ],
+    [ GET => '/accounts/me/devices', 'user' ],
+    [ DELETE => '/accounts/me/devices/{uuid}', 'user' ],
     [ POST => '/accounts', 'admin' ],
     [ PUT => '/accounts/{id}', 'admin' ],
     [ GET => '/accounts', 'admin' ],
@@ -39,6 +41,8 @@ my @routes = (
     [ GET => '/accounts/{id}/provision', 'admin' ],
     [ POST => '/accounts/{id}/send_provisioning_email', 'admin' ],
     [ POST => '/accounts/{id}/send_reset_password_email', 'admin' ],
+    [ GET => '/accounts/{id}/devices', 'admin' ],
+    [ DELETE => '/accounts/{id}/devices/{uuid}', 'admin' ],
     [ POST => '/accounts/auth_token', 'public' ],
     [ GET => '/accounts/auth_token/{auth_token}/attach', 'user' ],
     [ POST => '/account_creation_tokens', 'admin' ],
@@ -117,6 +121,7 @@ sub request_for {
     }
     $path =~ s/\{provisioning_token\}/'P' x 13/e;
     $path =~ s/\{token\}/'R' x 16/e;
+    $path =~ s/\{uuid\}/urn:uuid:00000000-0000-0000-0000-000000000000/;
     my %opt = (headers => { 'x-linphone-provisioning' => 1, defined $key ? ('x-api-key' => $key) : () });
     $opt{json} = $body{"$method $template"} if $body{"$method $template"};
     $opt{body} = 'password=x' if $template =~ m{^/password/reset} && $method eq 'POST';

@@ -3,16 +3,19 @@
  * (t/sip/ tests). Built by the check-sip target against liblinphone-dev
  * (pkg-config linphone).
  *
- *   linphone_provision RCFILE SECONDS
+ *   linphone_provision RCFILE SECONDS [HOLD]
  *
  * Creates a LinphoneCore on the configuration file RCFILE (written by the
  * test: either a [misc] config-uri, the module's
  * GET /provisioning/{provisioning_token}, or a [proxy_0] + [auth_info_0] of
  * its own), starts it and iterates until an account reaches
  * LinphoneRegistrationOk (exit 0) or LinphoneRegistrationFailed (exit 2),
- * a provisioning fails (exit 3), or SECONDS pass (exit 4). It prints one
+ * a provisioning fails (exit 3), or SECONDS pass (exit 4). With HOLD, a
+ * registered client stays registered HOLD more seconds before it stops
+ * (t/sip/devices.t reads the registration meanwhile). It prints one
  * line per event, which the tests read:
  *
+ *   user_agent: LinphoneSipTest/5.1.0 (SIP test box) LinphoneSDK
  *   configuring: LinphoneConfiguringSuccessful
  *   auth_info: username=alice realm=r.test algorithm=MD5 ha1=yes password=no
  *   registration: sip:alice@a.test LinphoneRegistrationOk (Registration successful)
@@ -83,12 +86,14 @@ int main(int argc, char **argv)
     LinphoneCoreCbs *cbs;
     LinphoneCore *core;
     time_t deadline;
+    int hold;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s RCFILE SECONDS\n", argv[0]);
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s RCFILE SECONDS [HOLD]\n", argv[0]);
         return 64;
     }
     deadline = time(NULL) + atoi(argv[2]);
+    hold = argc == 4 ? atoi(argv[3]) : 0;
 
     factory = linphone_factory_get();
     cbs = linphone_factory_create_core_cbs(factory);
@@ -100,12 +105,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot create a LinphoneCore on %s\n", argv[1]);
         return 1;
     }
+    /* The User-Agent of a Linphone app, "App/version (device) LinphoneSDK/...": the devices
+     * routes parse it (api-lifecycle.md 8.1). */
+    linphone_core_set_user_agent(core, "LinphoneSipTest", "5.1.0 (SIP test box) LinphoneSDK");
     linphone_core_add_callbacks(core, cbs);
     linphone_core_cbs_unref(cbs);
     if (linphone_core_start(core) != 0) {
         fprintf(stderr, "linphone_core_start failed\n");
         return 1;
     }
+    printf("user_agent: %s\n", or_empty(linphone_core_get_user_agent(core)));
+    fflush(stdout);
     while (result < 0 && time(NULL) < deadline) {
         linphone_core_iterate(core);
         usleep(20000);
@@ -113,6 +123,14 @@ int main(int argc, char **argv)
     if (result < 0) {
         printf("timeout\n");
         result = 4;
+    }
+    if (result == 0 && hold > 0) {
+        printf("holding: %d s\n", hold);
+        fflush(stdout);
+        for (deadline = time(NULL) + hold; time(NULL) < deadline;) {
+            linphone_core_iterate(core);
+            usleep(20000);
+        }
     }
     print_auth_infos(core);
     linphone_core_stop(core);

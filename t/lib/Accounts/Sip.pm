@@ -6,10 +6,12 @@ package Accounts::Sip;
 #
 #   require_programs()            one failed test per missing program or
 #                                 Kamailio module: a failure, never a skip
-#   start_kamailio(sha256 => 1, port => P)
+#   start_kamailio(sha256 => 1, port => P, usrloc_db => 1)
 #                                 tests/sip/kamailio.cfg on udp:127.0.0.1:P
 #                                 (a free port if P is undef), reading the
-#                                 test database; returns { port, log, pid }
+#                                 test database; usrloc_db: registrations in
+#                                 its "location" table (created by
+#                                 tests/e2e/run), TZ=UTC; returns { port, log, pid }
 #   start_turnserver()            tests/sip/turnserver.conf; { port, log, pid }
 #   baresip_register($port, [user, domain, password], ...)
 #                                 one baresip run registering every account
@@ -17,6 +19,9 @@ package Accounts::Sip;
 #                                 { 'user@domain' => '200 OK' | '403 Forbidden' | ... }
 #   linphone($rc_text)            tests/sip/linphone_provision on that
 #                                 configuration: (exit status, output)
+#   linphone_start($rc_text, $hold)
+#                                 the same in the background, staying
+#                                 registered $hold seconds; { log, pid }
 #   log_lines($server, qr/.../)   the lines of a server's log that match
 #
 # Logs stay in t/logs/sip/<test>/ of the run directory (build/e2e-sip/t/logs/sip/register/...).
@@ -33,7 +38,7 @@ use Test::More ();
 use Time::HiRes qw(time sleep);
 
 our @EXPORT = qw(require_programs start_kamailio start_turnserver baresip_register linphone
-                 log_lines free_udp_port wait_for kamailio_version);
+                 linphone_start log_lines free_udp_port wait_for kamailio_version);
 
 my ($tag) = $0 =~ m{([^/]+)\.t$};
 my $logdir = Apache::Test::vars('t_logs') . '/sip/' . ($tag // 'sip');
@@ -176,11 +181,12 @@ sub start_kamailio {
     my $user = getpwuid($<);
     my $url = "postgres://$user\@/accounts";
     my $log = "$logdir/$name.log";
+    local $ENV{TZ} = 'UTC';
     my $k = _spawn($name, $log, 'kamailio', '-f', "$srcdir/tests/sip/kamailio.cfg", '-DD', '-E',
                    '-l', "udp:127.0.0.1:$port", '-Y', $run, '-P', "$run/kamailio.pid", '-w', $run,
                    '-m', '32', '-M', '4',
                    '-A', qq{DBURL="$url"}, '-A', qq{SQLCON="accounts=>$url"},
-                   $o{sha256} ? ('-A', 'SHA256') : ());
+                   $o{sha256} ? ('-A', 'SHA256') : (), $o{usrloc_db} ? ('-A', 'USRLOC_DB') : ());
     $k->{port} = $port;
     my $ready = wait_for(15, sub { !_alive($k) ? die "$name exited; see $log\n" : _udp_answers($port, sub { _sip_options($port, $_[0]) }) });
     die "$name does not answer on udp:127.0.0.1:$port; see $log\n" unless $ready;
@@ -309,6 +315,18 @@ sub linphone {
     my ($status, $out) = _run_to($log, ($seconds // 15) + 10, HOME => $dir)
         ->($ENV{ACCOUNTS_SIP_LINPHONE}, "$dir/linphonerc", $seconds // 15);
     return ($status, $out, _slurp("$dir/linphonerc"));
+}
+
+sub linphone_start {
+    my ($rc_text, $hold) = @_;
+    my $dir = "$workdir/linphone-" . ++$seq;
+    File::Path::make_path("$dir/.local/share/linphone");
+    open my $fh, '>', "$dir/linphonerc" or die "$dir/linphonerc: $!";
+    print $fh $rc_text;
+    close $fh;
+    local $ENV{HOME} = $dir;
+    return _spawn("linphone-$seq", "$logdir/linphone-$seq.log", $ENV{ACCOUNTS_SIP_LINPHONE},
+                  "$dir/linphonerc", 15, $hold);
 }
 
 1;
