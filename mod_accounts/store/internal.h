@@ -18,6 +18,8 @@ STORE_TABLE(tokens)
 STORE_TABLE(purge)
 STORE_TABLE(spaces)
 STORE_TABLE(devices)
+STORE_TABLE(types)
+STORE_TABLE(actions)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */
