@@ -40,6 +40,11 @@
     X("GET", "/accounts/{id}/provision", ACCESS_ADMIN, handle_admin_provision) \
     X("GET", "/accounts/{id}/devices", ACCESS_ADMIN, handle_admin_devices_list) \
     X("DELETE", "/accounts/{id}/devices/{uuid}", ACCESS_ADMIN, handle_admin_device_delete) \
+    X("GET", "/accounts/{id}/dictionary", ACCESS_ADMIN, handle_dictionary_list) \
+    X("DELETE", "/accounts/{id}/dictionary", ACCESS_ADMIN, handle_dictionary_clear) \
+    X("GET", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, handle_dictionary_show) \
+    X("POST", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, handle_dictionary_set) \
+    X("DELETE", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, handle_dictionary_delete) \
     X("POST", "/accounts/{id}/send_provisioning_email", ACCESS_ADMIN, handle_send_provisioning_email) \
     X("POST", "/accounts/{id}/send_reset_password_email", ACCESS_ADMIN, handle_send_reset_password_email) \
     X("GET", "/accounts/auth_token/{auth_token}/attach", ACCESS_USER, handle_auth_token_attach) \

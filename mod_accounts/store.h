@@ -384,6 +384,26 @@ store_status store_device_delete_of_account(store *st, const char *table, const 
                                             const char *domain, const char *uuid,
                                             long long *deleted);
 
+/* ---- dictionary entries (store/dictionary.c, api-lifecycle.md 7.1) ---- */
+
+/* Each function acts on the account with that id in that domain, and is
+ * STORE_NOT_FOUND when there is none. */
+/* The entries as rows of (key, value) in insertion order; an account
+ * without entries gives one row of NULLs. */
+store_status store_dictionary_of(store *st, const char *id, const char *domain,
+                                 apr_dbd_results_t **res);
+/* *value: the entry's value, NULL when the account has no such key. */
+store_status store_dictionary_entry(store *st, const char *id, const char *domain,
+                                    const char *key, const char **value);
+/* Adds the entry, or replaces it (it then moves to the end of the order). */
+store_status store_dictionary_set(store *st, const char *id, const char *domain,
+                                  const char *key, const char *value);
+/* Deletes one entry, or all of them; *deleted: how many went. */
+store_status store_dictionary_delete(store *st, const char *id, const char *domain,
+                                     const char *key, long long *deleted);
+store_status store_dictionary_clear(store *st, const char *id, const char *domain,
+                                    long long *deleted);
+
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7
 extern const char *const store_purge_names[STORE_PURGE_COUNT];

@@ -98,4 +98,11 @@ int handle_me_device_delete(accounts_request *req);
 int handle_admin_devices_list(accounts_request *req);
 int handle_admin_device_delete(accounts_request *req);
 
+/* dictionary.c */
+int handle_dictionary_list(accounts_request *req);
+int handle_dictionary_clear(accounts_request *req);
+int handle_dictionary_show(accounts_request *req);
+int handle_dictionary_set(accounts_request *req);
+int handle_dictionary_delete(accounts_request *req);
+
 #endif

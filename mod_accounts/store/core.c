@@ -55,6 +55,7 @@ static const struct {
     { store_purge_statements, &store_purge_statement_count },
     { store_spaces_statements, &store_spaces_statement_count },
     { store_devices_statements, &store_devices_statement_count },
+    { store_dictionary_statements, &store_dictionary_statement_count },
 };
 
 int store_statements_total(void)

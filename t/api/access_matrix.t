@@ -43,6 +43,11 @@ my @routes = (
     [ POST => '/accounts/{id}/send_reset_password_email', 'admin' ],
     [ GET => '/accounts/{id}/devices', 'admin' ],
     [ DELETE => '/accounts/{id}/devices/{uuid}', 'admin' ],
+    [ GET => '/accounts/{id}/dictionary', 'admin' ],
+    [ DELETE => '/accounts/{id}/dictionary', 'admin' ],
+    [ GET => '/accounts/{id}/dictionary/{key}', 'admin' ],
+    [ POST => '/accounts/{id}/dictionary/{key}', 'admin' ],
+    [ DELETE => '/accounts/{id}/dictionary/{key}', 'admin' ],
     [ POST => '/accounts/auth_token', 'public' ],
     [ GET => '/accounts/auth_token/{auth_token}/attach', 'user' ],
     [ POST => '/account_creation_tokens', 'admin' ],
@@ -122,6 +127,7 @@ sub request_for {
     $path =~ s/\{provisioning_token\}/'P' x 13/e;
     $path =~ s/\{token\}/'R' x 16/e;
     $path =~ s/\{uuid\}/urn:uuid:00000000-0000-0000-0000-000000000000/;
+    $path =~ s/\{key\}/matrix_key/;
     my %opt = (headers => { 'x-linphone-provisioning' => 1, defined $key ? ('x-api-key' => $key) : () });
     $opt{json} = $body{"$method $template"} if $body{"$method $template"};
     $opt{body} = 'password=x' if $template =~ m{^/password/reset} && $method eq 'POST';
