@@ -341,3 +341,33 @@ char *account_password_hash(apr_pool_t *p, const char *algorithm, const char *us
     }
     return crypto_digest_hex(p, alg, username, ":", realm, ":", password, NULL);
 }
+
+/* ---- the Contact variant (api-lifecycle.md 7.4) -------------------------------- */
+
+/* The contact's "types" and "actions". Account types and actions
+ * (api-lifecycle.md 7.2, 7.3) are not stored yet: both are [] for now.
+ * This is the one place to fill them (the types attached, ordered by type
+ * id; the actions ordered by id when the contact has a dtmf_protocol, else
+ * []), from columns the contact statements of store/contacts.c will then
+ * read (CONTACT_SELECT). */
+static void write_contact_types_actions(json_writer *w, const account *a)
+{
+    (void)a;
+    member_raw(w, "types", "[]");
+    member_raw(w, "actions", "[]");
+}
+
+void account_write_contact_json(json_writer *w, apr_pool_t *p, const account *a)
+{
+    json_writer_object_begin(w);
+    json_writer_key(w, "id");
+    json_writer_int64(w, strtoll(a->id, NULL, 10));
+    member(w, "username", a->username);
+    member(w, "domain", a->domain);
+    member_bool(w, "activated", a->activated);
+    member(w, "dtmf_protocol", a->dtmf_protocol);
+    member(w, "display_name", a->display_name);
+    member(w, "sip_uri", apr_pstrcat(p, "sip:", a->username, "@", a->domain, NULL));
+    write_contact_types_actions(w, a);
+    json_writer_object_end(w);
+}

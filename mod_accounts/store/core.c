@@ -56,6 +56,7 @@ static const struct {
     { store_spaces_statements, &store_spaces_statement_count },
     { store_devices_statements, &store_devices_statement_count },
     { store_dictionary_statements, &store_dictionary_statement_count },
+    { store_contacts_statements, &store_contacts_statement_count },
 };
 
 int store_statements_total(void)

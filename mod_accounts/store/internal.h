@@ -19,6 +19,7 @@ STORE_TABLE(purge)
 STORE_TABLE(spaces)
 STORE_TABLE(devices)
 STORE_TABLE(dictionary)
+STORE_TABLE(contacts)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

@@ -27,6 +27,8 @@ my @routes = (
     [ POST => '/accounts/me/password', 'user' ],
     [ GET => '/accounts/me/devices', 'user' ],
     [ DELETE => '/accounts/me/devices/{uuid}', 'user' ],
+    [ GET => '/accounts/me/contacts', 'user' ],
+    [ GET => '/accounts/me/contacts/{sip}', 'user' ],
     [ POST => '/accounts', 'admin' ],
     [ PUT => '/accounts/{id}', 'admin' ],
     [ GET => '/accounts', 'admin' ],
@@ -48,6 +50,10 @@ my @routes = (
     [ GET => '/accounts/{id}/dictionary/{key}', 'admin' ],
     [ POST => '/accounts/{id}/dictionary/{key}', 'admin' ],
     [ DELETE => '/accounts/{id}/dictionary/{key}', 'admin' ],
+    [ GET => '/accounts/{id}/contacts', 'admin' ],
+    [ GET => '/accounts/{id}/contacts/{contact_id}', 'admin' ],
+    [ POST => '/accounts/{id}/contacts/{contact_id}', 'admin' ],
+    [ DELETE => '/accounts/{id}/contacts/{contact_id}', 'admin' ],
     [ POST => '/accounts/auth_token', 'public' ],
     [ GET => '/accounts/auth_token/{auth_token}/attach', 'user' ],
     [ POST => '/account_creation_tokens', 'admin' ],
@@ -128,6 +134,7 @@ sub request_for {
     $path =~ s/\{token\}/'R' x 16/e;
     $path =~ s/\{uuid\}/urn:uuid:00000000-0000-0000-0000-000000000000/;
     $path =~ s/\{key\}/matrix_key/;
+    $path =~ s/\{contact_id\}/target($domain{$space})->{id}/e;
     my %opt = (headers => { 'x-linphone-provisioning' => 1, defined $key ? ('x-api-key' => $key) : () });
     $opt{json} = $body{"$method $template"} if $body{"$method $template"};
     $opt{body} = 'password=x' if $template =~ m{^/password/reset} && $method eq 'POST';
