@@ -12,7 +12,7 @@ use Accounts::Snapshot;
 use Accounts::Race;
 use JSON::PP ();
 
-plan tests => 85;
+plan tests => 88;
 
 reset_db();
 my $admin_a = create_admin('dictadmin', 'a.test');
@@ -80,6 +80,13 @@ is_deeply(answer(A(POST => "/accounts/$id/dictionary/%C3%A9t%C3%A9", json => { v
 is(sql_value("SELECT value FROM account_dictionary_entries WHERE account_id = $id AND key = 'été'"), 'summer', 'stored as UTF-8');
 is(sql_value("SELECT count(*) FROM account_dictionary_entries WHERE account_id = $id AND key = '%C3%A9t%C3%A9'"), 0,
    'decoded once');
+# The listing reads dictionaries only for accounts flagged as having some
+# (sql/0007 has_extras): a first entry set here flags the account.
+is(sql_value("SELECT has_extras FROM accounts WHERE id = $empty"), 'f', 'an account that never had an entry is not flagged');
+A(POST => "/accounts/$empty/dictionary/first", json => { value => 'entry' });
+my ($listed) = grep { $_->{id} == $empty } @{ json_of(A(GET => '/accounts'))->{data} };
+is_deeply($listed->{dictionary}, { first => 'entry' }, "GET /accounts shows an entry set by this route");
+is_deeply(answer(A(DELETE => "/accounts/$empty/dictionary/first")), [ 200, '1' ], 'and it goes');
 
 # ---- refusals: 422, nothing written -------------------------------------------------------
 my $before = db_snapshot();
