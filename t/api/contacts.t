@@ -11,7 +11,7 @@ use Accounts::Test;
 use Accounts::Snapshot;
 use Accounts::Race;
 
-plan tests => 96;
+plan tests => 99;
 
 reset_db();
 my $admin_a = create_admin('contadmin', 'a.test');
@@ -98,6 +98,10 @@ for my $case ([ GET => "/accounts/$alice/contacts" ], [ GET => "/accounts/$alice
 is_deeply(refused(B(POST => "/accounts/$erin/contacts/$alice")), $cnf, "admin of B: an account of A as a contact of B's: 404 Contact not found");
 is_deeply(refused(S(space_a => POST => "/accounts/$alice/contacts/$erin")), $cnf, "super admin on A's vhost: B's account is no contact");
 is_deeply(refused(S(space_a => GET => "/accounts/$erin/contacts")), $nf, "super admin on A's vhost, B's account: 404");
+is_deeply(refused(S(space_super => GET => "/accounts/$alice/contacts")), $nf, "super admin on the super Space's vhost, A's account: 404");
+is_deeply(refused(S(space_super => POST => "/accounts/$alice/contacts/$carol")), $nf, "... and no add there");
+is_deeply(refused(call(space_super => GET => "/api/accounts/$alice/contacts/$bob", headers => { 'x-api-key' => $admin_a })),
+          [ 403, { message => 'Unauthorized area' } ], "admin of A on the super Space's vhost: 403");
 is_deeply(refused(call(space_b => GET => "/sip/v1/accounts/$erin/contacts", headers => { 'x-api-key' => $admin_a })),
           [ 403, { message => 'Unauthorized area' } ], "admin of A on B's vhost: 403");
 is_deeply(refused(call(space_a => GET => "/api/accounts/$alice/contacts", headers => \%alice)),

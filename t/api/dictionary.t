@@ -12,7 +12,7 @@ use Accounts::Snapshot;
 use Accounts::Race;
 use JSON::PP ();
 
-plan tests => 88;
+plan tests => 90;
 
 reset_db();
 my $admin_a = create_admin('dictadmin', 'a.test');
@@ -140,6 +140,11 @@ is_deeply([ map { my ($m, $p, %o) = @$_; refused(B($m, "/accounts/$id$p", %o)) }
 is_deeply(answer(S(GET => "/accounts/$id/dictionary/theme")), [ 200, '{"value":"dark"}' ], "super admin on A's vhost: A's account");
 is_deeply(refused(S(GET => "/accounts/$in_b/dictionary")), $nf, "super admin on A's vhost, B's account: 404");
 is_deeply(answer(B(GET => "/accounts/$in_b/dictionary")), [ 200, '{"secret":"of-b"}' ], "B's admin reads B's account");
+# On the super Space's own vhost, a super admin sees that Space's accounts only.
+is_deeply([ map { my ($m, $p, %o) = @$_; refused(call(space_super => $m, "/api/accounts/$id$p", %o, headers => { 'x-api-key' => $super })) } @routes ],
+          [ ($nf) x @routes ], "super admin on the super Space's vhost, A's account: 404 on every route");
+is_deeply(refused(call(space_super => GET => "/api/accounts/$id/dictionary", headers => { 'x-api-key' => $admin_a })),
+          [ 403, { message => 'Unauthorized area' } ], "admin of A on the super Space's vhost: 403");
 same_db('the 404s');
 
 # ---- who may call -----------------------------------------------------------------------------
