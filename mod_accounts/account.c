@@ -361,3 +361,30 @@ char *account_password_hash(apr_pool_t *p, const char *algorithm, const char *us
     }
     return crypto_digest_hex(p, alg, username, ":", realm, ":", password, NULL);
 }
+
+/* ---- the Contact variant (api-lifecycle.md 7.4) -------------------------------- */
+
+/* The contact's "types" (attached, by type id) and "actions" (by id, when
+ * it has a dtmf_protocol, else []), as in the other variants. */
+static void write_contact_types_actions(json_writer *w, const account *a)
+{
+    json_writer_key(w, "types");
+    write_db_array(w, a->types_json);
+    json_writer_key(w, "actions");
+    write_db_array(w, a->dtmf_protocol ? a->actions_json : NULL);
+}
+
+void account_write_contact_json(json_writer *w, apr_pool_t *p, const account *a)
+{
+    json_writer_object_begin(w);
+    json_writer_key(w, "id");
+    json_writer_int64(w, strtoll(a->id, NULL, 10));
+    member(w, "username", a->username);
+    member(w, "domain", a->domain);
+    member_bool(w, "activated", a->activated);
+    member(w, "dtmf_protocol", a->dtmf_protocol);
+    member(w, "display_name", a->display_name);
+    member(w, "sip_uri", apr_pstrcat(p, "sip:", a->username, "@", a->domain, NULL));
+    write_contact_types_actions(w, a);
+    json_writer_object_end(w);
+}

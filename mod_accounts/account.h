@@ -64,6 +64,11 @@ void account_from_new(apr_pool_t *p, const store_new_account *n, const char *id,
 void account_write_json(json_writer *w, apr_pool_t *p, const account *a, account_view view,
                         int with_codes, const accounts_space *space);
 
+/* The Contact variant a user sees of its contacts (api-lifecycle.md 7.4):
+ * exactly id, username, domain, activated, dtmf_protocol, display_name,
+ * sip_uri, types, actions, in this order. */
+void account_write_contact_json(json_writer *w, apr_pool_t *p, const account *a);
+
 /* hex(H(username ":" realm ":" password)): the stored form of a password. */
 char *account_password_hash(apr_pool_t *p, const char *algorithm, const char *username,
                             const char *realm, const char *password);

@@ -763,6 +763,36 @@ void fields_check_display_name(validation *v, json_object *params)
     }
 }
 
+/* ---- dictionary entries (api-lifecycle.md 7.1) ------------------------------ */
+
+void fields_check_dictionary_key(validation *v, const char *key)
+{
+    if (fields_code_points(key) > TEXT_MAX_LENGTH) {
+        fail_max(v, "key", TEXT_MAX_LENGTH);
+    }
+}
+
+/* Stricter than FlexiAPI's "required" alone (api-lifecycle.md 1.6 item 5):
+ * a number would be stored as its text there, an array fail with a 500. */
+void fields_check_dictionary_value(validation *v, json_object *params)
+{
+    static const char *const field = "value";
+    json_object *val;
+
+    if (required_fails(params, field)) {
+        validation_fail(v, field, RULE_REQUIRED);
+        return;
+    }
+    field_get(params, field, &val);
+    if (!json_object_is_type(val, json_type_string)) {
+        validation_fail(v, field, RULE_STRING);
+        return;
+    }
+    if (string_code_points(val) > TEXT_MAX_LENGTH) {
+        fail_max(v, field, TEXT_MAX_LENGTH);
+    }
+}
+
 /* ---- account types and actions (api-lifecycle.md 7.2, 7.3) ---------------- */
 
 #define LABEL_MAX_LENGTH 255

@@ -62,6 +62,10 @@ void fields_check_dictionary(validation *v, json_object *params);    /* 4.6 */
 void fields_check_domain(validation *v, json_object *params, const space_registry *registry); /* 4.7 validity only */
 void fields_check_boolean(validation *v, json_object *params, const char *field); /* 4.8 */
 void fields_check_display_name(validation *v, json_object *params); /* 4.9 */
+/* api-lifecycle.md 7.1: the {key} of a dictionary route (a path segment, never empty): max:255
+ * ("key"); the value of POST /accounts/{id}/dictionary/{key}: required, string, max:255 ("value"). */
+void fields_check_dictionary_key(validation *v, const char *key);
+void fields_check_dictionary_value(validation *v, json_object *params);
 
 /* The key of an account type or action (api-lifecycle.md 7.2, 7.3) with
  * dashes_allowed, or an action's code without: required; alpha_dash

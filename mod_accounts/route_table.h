@@ -21,6 +21,8 @@
     X("POST", "/accounts/me/password", ACCESS_USER, handle_me_password) \
     X("GET", "/accounts/me/devices", ACCESS_USER, handle_me_devices_list) \
     X("DELETE", "/accounts/me/devices/{uuid}", ACCESS_USER, handle_me_device_delete) \
+    X("GET", "/accounts/me/contacts", ACCESS_USER, handle_me_contacts_list) \
+    X("GET", "/accounts/me/contacts/{sip}", ACCESS_USER, handle_me_contact_show) \
     X("GET", "/accounts/me", ACCESS_USER, handle_me_show) \
     X("DELETE", "/accounts/me", ACCESS_USER, handle_me_delete) \
     X("POST", "/accounts/with-account-creation-token", ACCESS_PUBLIC, handle_create_with_token) \
@@ -54,6 +56,15 @@
     X("PUT", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_update) \
     X("PATCH", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_update) \
     X("DELETE", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_delete) \
+    X("GET", "/accounts/{id}/dictionary", ACCESS_ADMIN, handle_dictionary_list) \
+    X("DELETE", "/accounts/{id}/dictionary", ACCESS_ADMIN, handle_dictionary_clear) \
+    X("GET", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, handle_dictionary_show) \
+    X("POST", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, handle_dictionary_set) \
+    X("DELETE", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, handle_dictionary_delete) \
+    X("GET", "/accounts/{id}/contacts", ACCESS_ADMIN, handle_admin_contacts_list) \
+    X("GET", "/accounts/{id}/contacts/{contact_id}", ACCESS_ADMIN, handle_admin_contact_show) \
+    X("POST", "/accounts/{id}/contacts/{contact_id}", ACCESS_ADMIN, handle_admin_contact_add) \
+    X("DELETE", "/accounts/{id}/contacts/{contact_id}", ACCESS_ADMIN, handle_admin_contact_remove) \
     X("POST", "/accounts/{id}/send_provisioning_email", ACCESS_ADMIN, handle_send_provisioning_email) \
     X("POST", "/accounts/{id}/send_reset_password_email", ACCESS_ADMIN, handle_send_reset_password_email) \
     X("GET", "/accounts/auth_token/{auth_token}/attach", ACCESS_USER, handle_auth_token_attach) \

@@ -92,10 +92,12 @@ static int is_decimal(const char *s)
     return 1;
 }
 
-/* "{id}" and "{..._id}" ({type_id}, {action_id}...) take decimal numbers only. */
+/* "{id}" and every "{..._id}" ({contact_id}, {type_id}, {action_id}:
+ * api-lifecycle.md 7) only match decimal numbers. */
 static int is_id_name(const char *name)
 {
     size_t len = strlen(name);
+
     return strcmp(name, "id") == 0 || (len > 3 && strcmp(name + len - 3, "_id") == 0);
 }
 

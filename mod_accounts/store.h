@@ -430,6 +430,55 @@ store_status store_action_update(store *st, const char *action_id, const char *a
                                  const char *key, const char *code, apr_dbd_row_t **row);
 store_status store_action_delete(store *st, const char *action_id, const char *account_id,
                                  int *deleted);
+/* ---- dictionary entries (store/dictionary.c, api-lifecycle.md 7.1) ---- */
+
+/* Each function acts on the account with that id in that domain, and is
+ * STORE_NOT_FOUND when there is none. */
+/* The entries as rows of (key, value) in insertion order; an account
+ * without entries gives one row of NULLs. */
+store_status store_dictionary_of(store *st, const char *id, const char *domain,
+                                 apr_dbd_results_t **res);
+/* *value: the entry's value, NULL when the account has no such key. */
+store_status store_dictionary_entry(store *st, const char *id, const char *domain,
+                                    const char *key, const char **value);
+/* Adds the entry, or replaces it (it then moves to the end of the order). */
+store_status store_dictionary_set(store *st, const char *id, const char *domain,
+                                  const char *key, const char *value);
+/* Deletes one entry, or all of them; *deleted: how many went. */
+store_status store_dictionary_delete(store *st, const char *id, const char *domain,
+                                     const char *key, long long *deleted);
+store_status store_dictionary_clear(store *st, const char *id, const char *domain,
+                                    long long *deleted);
+
+/* ---- contacts (store/contacts.c, api-lifecycle.md 7.4) ---- */
+
+/* Admin view: the contacts of the account with that id in that domain
+ * that are in that domain too, as Account rows (ACCOUNT_COL_*) ordered by
+ * id; STORE_NOT_FOUND without the account; an account without contacts
+ * gives one row of NULLs. */
+store_status store_contacts_of(store *st, const char *id, const char *domain,
+                               apr_dbd_results_t **res);
+/* One of them: STORE_NOT_FOUND without the account; a row of NULLs when
+ * contact_id is not one of its contacts. */
+store_status store_contact_of(store *st, const char *id, const char *domain,
+                              const char *contact_id, apr_dbd_row_t **row);
+typedef enum {
+    CONTACT_DONE,          /* added (or there already), or removed */
+    CONTACT_NO_ACCOUNT,    /* no account with that id in the domain */
+    CONTACT_NO_CONTACT     /* add: no such account in the domain; remove: not a contact */
+} contact_change;
+/* Adds contact_id (an account of that domain) to the account's contacts,
+ * once however many times it is added. */
+store_status store_contact_add(store *st, const char *id, const char *domain,
+                               const char *contact_id, contact_change *result);
+store_status store_contact_remove(store *st, const char *id, const char *domain,
+                                  const char *contact_id, contact_change *result);
+/* User view: the account's own contacts, whatever their domain, ordered by
+ * id, as Account rows without the sub-objects (the Contact variant shows
+ * none); one by username and domain. */
+store_status store_my_contacts(store *st, const char *account_id, apr_dbd_results_t **res);
+store_status store_my_contact_by_sip(store *st, const char *account_id, const char *username,
+                                     const char *domain, apr_dbd_row_t **row);
 
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7

@@ -86,7 +86,7 @@ int handle_types_list(accounts_request *req)
 
 int handle_type_show(accounts_request *req)
 {
-    const char *id = path_id(req, "type_id");
+    const char *id = path_bigint_param(req, "type_id");
     apr_dbd_row_t *row;
     store_status s;
 
@@ -125,7 +125,7 @@ int handle_type_create(accounts_request *req)
 /* PUT and PATCH: validation (uniqueness included) before the lookup. */
 int handle_type_update(accounts_request *req)
 {
-    const char *id = path_id(req, "type_id");
+    const char *id = path_bigint_param(req, "type_id");
     type_rename_result result;
     apr_dbd_row_t *row;
     const char *key;
@@ -155,7 +155,7 @@ int handle_type_update(accounts_request *req)
 
 int handle_type_delete(accounts_request *req)
 {
-    const char *id = path_id(req, "type_id");
+    const char *id = path_bigint_param(req, "type_id");
     int deleted = 0;
 
     if (id && store_type_delete(req->db, id, req->space->domain, &deleted) != STORE_OK) {
@@ -190,7 +190,7 @@ static int link_answer(accounts_request *req, type_link_result result, int attac
 static int change_link(accounts_request *req, int attaching)
 {
     const char *account_id = admin_path_id(req);
-    const char *type_id = path_id(req, "type_id");
+    const char *type_id = path_bigint_param(req, "type_id");
     type_link_result result;
     store_status s;
 

@@ -109,7 +109,7 @@ int handle_actions_list(accounts_request *req)
 
 int handle_action_show(accounts_request *req)
 {
-    const char *account_id, *action_id = path_id(req, "action_id");
+    const char *account_id, *action_id = path_bigint_param(req, "action_id");
     apr_dbd_row_t *row;
     store_status s;
     int rc;
@@ -144,7 +144,7 @@ int handle_action_create(accounts_request *req)
 /* PUT and PATCH: both parameters required; unknown action after validation. */
 int handle_action_update(accounts_request *req)
 {
-    const char *account_id, *key, *code, *action_id = path_id(req, "action_id");
+    const char *account_id, *key, *code, *action_id = path_bigint_param(req, "action_id");
     apr_dbd_row_t *row;
     store_status s;
     int rc;
@@ -162,7 +162,7 @@ int handle_action_update(accounts_request *req)
 
 int handle_action_delete(accounts_request *req)
 {
-    const char *account_id, *action_id = path_id(req, "action_id");
+    const char *account_id, *action_id = path_bigint_param(req, "action_id");
     int deleted = 0, rc;
 
     if (!(account_id = action_owner(req, &rc))) {

@@ -37,8 +37,8 @@ int reply_contact_taken(accounts_request *req, const char *field);
 /* The {id} of the path if it fits a bigint (leading zeros dropped); NULL
  * for a larger number, an id no account has (api.md 1.2). */
 const char *admin_path_id(accounts_request *req);
-/* The same for another decimal parameter ("type_id", "action_id"...). */
-const char *path_id(accounts_request *req, const char *name);
+/* The same for another decimal path parameter ({contact_id}...). */
+const char *path_bigint_param(accounts_request *req, const char *name);
 /* The request's User-Agent as stored: at most 255 characters, or NULL
  * when absent or empty. */
 const char *request_user_agent(request_rec *r);
@@ -115,5 +115,19 @@ int handle_action_show(accounts_request *req);
 int handle_action_create(accounts_request *req);
 int handle_action_update(accounts_request *req);
 int handle_action_delete(accounts_request *req);
+/* dictionary.c */
+int handle_dictionary_list(accounts_request *req);
+int handle_dictionary_clear(accounts_request *req);
+int handle_dictionary_show(accounts_request *req);
+int handle_dictionary_set(accounts_request *req);
+int handle_dictionary_delete(accounts_request *req);
+
+/* contacts.c */
+int handle_admin_contacts_list(accounts_request *req);
+int handle_admin_contact_show(accounts_request *req);
+int handle_admin_contact_add(accounts_request *req);
+int handle_admin_contact_remove(accounts_request *req);
+int handle_me_contacts_list(accounts_request *req);
+int handle_me_contact_show(accounts_request *req);
 
 #endif

@@ -84,10 +84,10 @@ const char *request_user_agent(request_rec *r)
 
 const char *admin_path_id(accounts_request *req)
 {
-    return path_id(req, "id");
+    return path_bigint_param(req, "id");
 }
 
-const char *path_id(accounts_request *req, const char *name)
+const char *path_bigint_param(accounts_request *req, const char *name)
 {
     const char *id = router_param(&req->match, name);
     size_t len = strlen(id);

@@ -57,6 +57,8 @@ static const struct {
     { store_devices_statements, &store_devices_statement_count },
     { store_types_statements, &store_types_statement_count },
     { store_actions_statements, &store_actions_statement_count },
+    { store_dictionary_statements, &store_dictionary_statement_count },
+    { store_contacts_statements, &store_contacts_statement_count },
 };
 
 int store_statements_total(void)

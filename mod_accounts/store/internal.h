@@ -20,6 +20,8 @@ STORE_TABLE(spaces)
 STORE_TABLE(devices)
 STORE_TABLE(types)
 STORE_TABLE(actions)
+STORE_TABLE(dictionary)
+STORE_TABLE(contacts)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

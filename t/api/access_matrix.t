@@ -27,6 +27,8 @@ my @routes = (
     [ POST => '/accounts/me/password', 'user' ],
     [ GET => '/accounts/me/devices', 'user' ],
     [ DELETE => '/accounts/me/devices/{uuid}', 'user' ],
+    [ GET => '/accounts/me/contacts', 'user' ],
+    [ GET => '/accounts/me/contacts/{sip}', 'user' ],
     [ POST => '/accounts', 'admin' ],
     [ PUT => '/accounts/{id}', 'admin' ],
     [ GET => '/accounts', 'admin' ],
@@ -57,6 +59,15 @@ my @routes = (
     [ PUT => '/account_types/{type_id}', 'admin' ],
     [ PATCH => '/account_types/{type_id}', 'admin' ],
     [ DELETE => '/account_types/{type_id}', 'admin' ],
+    [ GET => '/accounts/{id}/dictionary', 'admin' ],
+    [ DELETE => '/accounts/{id}/dictionary', 'admin' ],
+    [ GET => '/accounts/{id}/dictionary/{key}', 'admin' ],
+    [ POST => '/accounts/{id}/dictionary/{key}', 'admin' ],
+    [ DELETE => '/accounts/{id}/dictionary/{key}', 'admin' ],
+    [ GET => '/accounts/{id}/contacts', 'admin' ],
+    [ GET => '/accounts/{id}/contacts/{contact_id}', 'admin' ],
+    [ POST => '/accounts/{id}/contacts/{contact_id}', 'admin' ],
+    [ DELETE => '/accounts/{id}/contacts/{contact_id}', 'admin' ],
     [ POST => '/accounts/auth_token', 'public' ],
     [ GET => '/accounts/auth_token/{auth_token}/attach', 'user' ],
     [ POST => '/account_creation_tokens', 'admin' ],
@@ -138,6 +149,8 @@ sub request_for {
     $path =~ s/\{token\}/'R' x 16/e;
     $path =~ s/\{uuid\}/urn:uuid:00000000-0000-0000-0000-000000000000/;
     $path =~ s/\{(type_id|action_id)\}/999999/;
+    $path =~ s/\{key\}/matrix_key/;
+    $path =~ s/\{contact_id\}/target($domain{$space})->{id}/e;
     my %opt = (headers => { 'x-linphone-provisioning' => 1, defined $key ? ('x-api-key' => $key) : () });
     $opt{json} = $body{"$method $template"} if $body{"$method $template"};
     $opt{body} = 'password=x' if $template =~ m{^/password/reset} && $method eq 'POST';

@@ -8,7 +8,7 @@ use lib 't/lib', 'lib';
 use Accounts::Test;
 use Accounts::Snapshot;
 
-plan tests => 75;
+plan tests => 78;
 
 reset_db();
 my %a = ('x-api-key' => create_admin('typeadmin', 'a.test'));
@@ -114,6 +114,14 @@ is_deeply(json_of(call(space_a => GET => '/api/accounts/me', headers => { 'x-api
           [ { id => 1, key => 'door' }, { id => 2, key => 'elevator' } ], 'and GET /accounts/me');
 is_deeply(json_of(A(GET => '/accounts/alice1@a.test/search'))->{types}, [ { id => 1, key => 'door' }, { id => 2, key => 'elevator' } ],
           'and the search');
+# The Contact variant (7.4) shows them too.
+is(A(POST => "/accounts/$bob/contacts/$alice")->code, 200, 'alice in bob\'s contacts');
+my $bob_key = (accountsctl('api-key', 'bob001@a.test'))[1];
+chomp $bob_key;
+is_deeply(json_of(call(space_a => GET => '/api/accounts/me/contacts', headers => { 'x-api-key' => $bob_key }))->[0]{types},
+          [ { id => 1, key => 'door' }, { id => 2, key => 'elevator' } ], "bob's contact alice: her types");
+is_deeply(json_of(A(GET => "/accounts/$bob/contacts/$alice"))->{types}, [ { id => 1, key => 'door' }, { id => 2, key => 'elevator' } ],
+          'and in the admin view of the contact');
 A(PUT => '/account_types/1', json => { key => 'front-door' });
 is_deeply(json_of(A(GET => "/accounts/$alice"))->{types}[0], { id => 1, key => 'front-door' }, 'a renamed type shows renamed');
 

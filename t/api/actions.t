@@ -7,7 +7,7 @@ use lib 't/lib', 'lib';
 use Accounts::Test;
 use Accounts::Snapshot;
 
-plan tests => 42;
+plan tests => 44;
 
 reset_db();
 my %a = ('x-api-key' => create_admin('actadmin', 'a.test'));
@@ -90,6 +90,11 @@ my $key = (accountsctl('api-key', 'door01@a.test'))[1];
 chomp $key;
 is_deeply(json_of(call(space_a => GET => '/api/accounts/me', headers => { 'x-api-key' => $key }))->{actions},
           [ { id => 1, key => 'open', code => '12' }, { id => 2, key => 'shut', code => '78' } ], 'and in /accounts/me');
+is(A(POST => "/accounts/$plain/contacts/$door")->code, 200, 'door01 in plain1\'s contacts');
+my $plain_key = (accountsctl('api-key', 'plain1@a.test'))[1];
+chomp $plain_key;
+is_deeply(json_of(call(space_a => GET => '/api/accounts/me/contacts/door01@a.test', headers => { 'x-api-key' => $plain_key }))->{actions},
+          [ { id => 1, key => 'open', code => '12' }, { id => 2, key => 'shut', code => '78' } ], 'the Contact variant shows them');
 sql("UPDATE accounts SET dtmf_protocol = NULL WHERE id = $door");
 is_deeply(json_of(A(GET => "/accounts/$door"))->{actions}, [], 'without a DTMF protocol: [] ...');
 ($listed) = grep { $_->{id} == $door } @{ json_of(A(GET => '/accounts'))->{data} };

@@ -299,6 +299,40 @@ START_TEST(password_hash_is_ha1_of_username_realm_password)
 }
 END_TEST
 
+/* The Contact variant (api-lifecycle.md 7.4): these keys only, in order;
+ * nothing of the tokens, passwords, dictionary, email, phone or codes. */
+START_TEST(contact_variant_has_exactly_its_keys_in_order)
+{
+    account a = sample();
+    json_writer *w = json_writer_create(test_pool, 16);
+    apr_size_t len;
+    const char *text;
+
+    a.email = "john@example.org";
+    a.phone = "+33612345678";
+    a.display_name = "John \"JD\" Doe";
+    a.activated = 1;
+    a.dictionary_json = "{\"lang\":\"fr\"}";
+    a.email_change_json = "{\"email\":\"new@example.org\",\"code\":\"1234\",\"ip\":null,"
+                          "\"user_agent\":null,\"created_at\":1,\"updated_at\":1}";
+    account_write_contact_json(w, test_pool, &a);
+    text = json_writer_finish(w, &len);
+    ck_assert_str_eq(text, "{\"id\":42,\"username\":\"johndoe\",\"domain\":\"sip.example.com\","
+                           "\"activated\":true,\"dtmf_protocol\":\"rfc2833\","
+                           "\"display_name\":\"John \\\"JD\\\" Doe\","
+                           "\"sip_uri\":\"sip:johndoe@sip.example.com\",\"types\":[],\"actions\":[]}");
+    a.display_name = NULL;
+    a.dtmf_protocol = NULL;
+    a.activated = 0;
+    w = json_writer_create(test_pool, 16);
+    account_write_contact_json(w, test_pool, &a);
+    ck_assert_str_eq(json_writer_finish(w, &len),
+                     "{\"id\":42,\"username\":\"johndoe\",\"domain\":\"sip.example.com\","
+                     "\"activated\":false,\"dtmf_protocol\":null,\"display_name\":null,"
+                     "\"sip_uri\":\"sip:johndoe@sip.example.com\",\"types\":[],\"actions\":[]}");
+}
+END_TEST
+
 Suite *account_suite(void)
 {
     Suite *s = suite_create("account");
@@ -315,6 +349,7 @@ Suite *account_suite(void)
     tcase_add_test(tc, change_codes_of_every_view);
     tcase_add_test(tc, strings_are_escaped_and_nulls_written);
     tcase_add_test(tc, password_hash_is_ha1_of_username_realm_password);
+    tcase_add_test(tc, contact_variant_has_exactly_its_keys_in_order);
     suite_add_tcase(s, tc);
     return s;
 }

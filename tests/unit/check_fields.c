@@ -921,6 +921,48 @@ START_TEST(email_validity_is_exported_for_stored_addresses)
 }
 END_TEST
 
+/* ---- dictionary entries (api-lifecycle.md 7.1) ---- */
+
+static const char *dictionary_value_errors(const char *json)
+{
+    validation *v = validation_create(test_pool);
+    fields_check_dictionary_value(v, params(json));
+    return msgs(v, "value");
+}
+
+START_TEST(a_dictionary_value_is_a_required_string_of_at_most_255_code_points)
+{
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":\"fr\"}"), "");
+    ck_assert_str_eq(dictionary_value_errors(apr_psprintf(test_pool, "{\"value\":\"%s\"}",
+                                                          repeat("\\u00e9", 255))), "");
+    ck_assert_str_eq(dictionary_value_errors(apr_psprintf(test_pool, "{\"value\":\" %s \"}",
+                                                          repeat("a", 255))), "");
+    ck_assert_str_eq(dictionary_value_errors(apr_psprintf(test_pool, "{\"value\":\"%s\"}",
+                                                          repeat("\\u00e9", 256))),
+                     "The value may not be greater than 255 characters.");
+    ck_assert_str_eq(dictionary_value_errors("{}"), "The value field is required.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":null}"), "The value field is required.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":\"  \"}"), "The value field is required.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":[]}"), "The value field is required.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":5}"), "The value must be a string.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":false}"), "The value must be a string.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":[\"a\"]}"), "The value must be a string.");
+    ck_assert_str_eq(dictionary_value_errors("{\"value\":{\"a\":\"b\"}}"), "The value must be a string.");
+}
+END_TEST
+
+START_TEST(a_dictionary_key_holds_at_most_255_code_points)
+{
+    validation *v = validation_create(test_pool);
+
+    fields_check_dictionary_key(v, "1");
+    fields_check_dictionary_key(v, repeat("\xc3\xa9", 255));
+    ck_assert_int_eq(validation_failed(v), 0);
+    fields_check_dictionary_key(v, repeat("k", 256));
+    ck_assert_str_eq(msgs(v, "key"), "The key may not be greater than 255 characters.");
+}
+END_TEST
+
 Suite *fields_suite(void)
 {
     Suite *s = suite_create("fields");
@@ -959,6 +1001,8 @@ Suite *fields_suite(void)
     tcase_add_test(tc, fields_report_in_the_order_they_are_checked);
     tcase_add_test(tc, utf8_validity_refuses_what_postgresql_refuses);
     tcase_add_test(tc, email_validity_is_exported_for_stored_addresses);
+    tcase_add_test(tc, a_dictionary_value_is_a_required_string_of_at_most_255_code_points);
+    tcase_add_test(tc, a_dictionary_key_holds_at_most_255_code_points);
     suite_add_tcase(s, tc);
     return s;
 }

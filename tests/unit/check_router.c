@@ -16,6 +16,8 @@ static const route table[] = {
     { "DELETE", "/accounts/{id}", ACCESS_ADMIN, h },
     { "POST", "/accounts/{id}/types/{type_id}", ACCESS_ADMIN, h },
     { "GET", "/accounts/{id}/devices/{uuid}", ACCESS_ADMIN, h },
+    { "GET", "/accounts/{id}/contacts/{contact_id}", ACCESS_ADMIN, h },
+    { "GET", "/accounts/{id}/dictionary/{key}", ACCESS_ADMIN, h },
 };
 #define N ((int)(sizeof(table) / sizeof(table[0])))
 
@@ -46,6 +48,23 @@ START_TEST(id_routes_match_decimal_ids_only)
                      ROUTE_NOT_FOUND);
     ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/4/devices/urn:uuid:1", &m),
                      ROUTE_FOUND);
+}
+END_TEST
+
+START_TEST(name_id_parameters_are_decimal_too)
+{
+    route_match m;
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/4/contacts/17", &m),
+                     ROUTE_FOUND);
+    ck_assert_str_eq(router_param(&m, "contact_id"), "17");
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/4/contacts/x17", &m),
+                     ROUTE_NOT_FOUND);
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/4/contacts/me", &m),
+                     ROUTE_NOT_FOUND);
+    /* Other names take any segment. */
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/4/dictionary/a%2Fb", &m),
+                     ROUTE_FOUND);
+    ck_assert_str_eq(router_param(&m, "key"), "a/b");
 }
 END_TEST
 
@@ -124,6 +143,7 @@ Suite *router_suite(void)
     tcase_add_test(tc, literal_route_is_found);
     tcase_add_test(tc, id_routes_match_decimal_ids_only);
     tcase_add_test(tc, parameters_are_percent_decoded);
+    tcase_add_test(tc, name_id_parameters_are_decimal_too);
     tcase_add_test(tc, malformed_escapes_and_nul_do_not_match);
     tcase_add_test(tc, one_trailing_slash_is_ignored);
     tcase_add_test(tc, unknown_paths_are_not_found);
