@@ -762,3 +762,8 @@ void fields_check_display_name(validation *v, json_object *params)
         fail_max(v, field, TEXT_MAX_LENGTH);
     }
 }
+
+int fields_required_fails(json_object *params, const char *field)
+{
+    return required_fails(params, field);
+}

@@ -18,6 +18,8 @@ STORE_TABLE(tokens)
 STORE_TABLE(purge)
 STORE_TABLE(spaces)
 STORE_TABLE(devices)
+STORE_TABLE(creation_requests)
+STORE_TABLE(push_tokens)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */
