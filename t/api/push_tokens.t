@@ -11,7 +11,7 @@ use Accounts::Test;
 use Digest::SHA qw(sha256_hex);
 use Time::HiRes qw(time sleep);
 
-plan tests => 89;
+plan tests => 92;
 
 reset_db();
 command_reset('push');
@@ -102,6 +102,18 @@ for my $kind ('creation', 'recovery') {
     $res = call(space_super => POST => "/api$path{$kind}", json => $pn);
     is_deeply([ $res->code, json_of($res) ], [ 503, { message => 'Token not sent' } ], "$kind: no push command configured: 503");
 }
+
+# A command still running at 10 seconds is killed: not sent.
+command_reset('push');
+command_behave('push', sleep => 12);
+my $t0 = time;
+my $slow = push_call(space_a => 'creation', { pn_provider => 'fcm', pn_param => 'slow' });
+my $took = time - $t0;
+is_deeply([ $slow->code, json_of($slow) ], [ 503, { message => 'Token not sent' } ], 'a command past 10 seconds: 503 Token not sent');
+ok($took >= 9.5 && $took < 12, sprintf('answered at the 10-second deadline (%.1f s)', $took));
+pushed_token();
+is(sql_value("SELECT count(*) FROM account_creation_tokens WHERE pn_param = 'slow'"), 0, 'nothing stored');
+command_behave('push');
 
 # ---- throttling (3.3) --------------------------------------------------------------------------------
 for my $kind ('creation', 'recovery') {
