@@ -7,20 +7,27 @@
 #include <apr_strings.h>
 
 /* A device's token of that kind, used and created less than R minutes ago
- * (3.3): a null pn value matches only null. The device indexes of
- * sql/0011 serve the (domain, pn_provider) prefix. */
-#define THROTTLE_SQL(table) \
-    "SELECT 1 FROM " table " WHERE domain = %s AND pn_provider = %s" \
-    " AND pn_param IS NOT DISTINCT FROM %s AND pn_prid IS NOT DISTINCT FROM %s" \
+ * (3.3). A device with both pn_param and pn_prid (the usual case) is one
+ * probe of the device indexes of sql/0011; a null value matches only
+ * null, which IS NOT DISTINCT FROM says but no index can serve beyond the
+ * (domain, pn_provider) prefix: that form is kept for such devices. */
+#define THROTTLE_SQL(table, device) \
+    "SELECT 1 FROM " table " WHERE domain = %s AND pn_provider = %s AND " device \
     " AND used AND created_at > now() - make_interval(mins => %s::integer) LIMIT 1"
+#define BOTH_VALUES "pn_param = %s AND pn_prid = %s"
+#define NULLABLE_VALUES "pn_param IS NOT DISTINCT FROM %s AND pn_prid IS NOT DISTINCT FROM %s"
 
 #define STORE_SQL(table) \
     "INSERT INTO " table " (token_hash, domain, pn_provider, pn_param, pn_prid, ip, user_agent)" \
     " VALUES (%s, lower(%s), %s, %s, %s, %s, %s)"
 
 const store_statement store_push_tokens_statements[] = {
-    { "accounts_push_creation_throttled", THROTTLE_SQL("account_creation_tokens") },
-    { "accounts_push_recovery_throttled", THROTTLE_SQL("account_recovery_tokens") },
+    { "accounts_push_creation_throttled", THROTTLE_SQL("account_creation_tokens", BOTH_VALUES) },
+    { "accounts_push_creation_throttled_nullable",
+      THROTTLE_SQL("account_creation_tokens", NULLABLE_VALUES) },
+    { "accounts_push_recovery_throttled", THROTTLE_SQL("account_recovery_tokens", BOTH_VALUES) },
+    { "accounts_push_recovery_throttled_nullable",
+      THROTTLE_SQL("account_recovery_tokens", NULLABLE_VALUES) },
     { "accounts_push_creation_store", STORE_SQL("account_creation_tokens") },
     { "accounts_push_recovery_store", STORE_SQL("account_recovery_tokens") },
     /* One winner (11): the conditional update (unused, unlinked, of this
@@ -40,6 +47,7 @@ store_status store_push_throttled(store *st, push_token_kind kind, const char *d
                                   long retry_minutes, int *throttled)
 {
     const char *args[] = { domain, provider, param, prid, apr_ltoa(st->pool, retry_minutes) };
+    const char *label;
     apr_dbd_row_t *row;
     store_status s;
 
@@ -47,9 +55,15 @@ store_status store_push_throttled(store *st, push_token_kind kind, const char *d
     if (retry_minutes <= 0) {
         return STORE_OK;
     }
-    s = store_select_row(st, kind == PUSH_CREATION_TOKEN ? "accounts_push_creation_throttled"
-                                                         : "accounts_push_recovery_throttled",
-                         &row, 5, args);
+    if (param && prid) {
+        label = kind == PUSH_CREATION_TOKEN ? "accounts_push_creation_throttled"
+                                            : "accounts_push_recovery_throttled";
+    }
+    else {
+        label = kind == PUSH_CREATION_TOKEN ? "accounts_push_creation_throttled_nullable"
+                                            : "accounts_push_recovery_throttled_nullable";
+    }
+    s = store_select_row(st, label, &row, 5, args);
     if (s == STORE_ERROR) {
         return s;
     }
