@@ -41,6 +41,8 @@ void account_from_row(apr_pool_t *p, store *st, apr_dbd_row_t *row, account *out
     out->dictionary_json = copy_column(p, st, row, ACCOUNT_COL_DICTIONARY);
     out->email_change_json = copy_column(p, st, row, ACCOUNT_COL_EMAIL_CHANGE);
     out->phone_change_json = copy_column(p, st, row, ACCOUNT_COL_PHONE_CHANGE);
+    out->types_json = copy_column(p, st, row, ACCOUNT_COL_TYPES);
+    out->actions_json = copy_column(p, st, row, ACCOUNT_COL_ACTIONS);
 }
 
 void account_from_new(apr_pool_t *p, const store_new_account *n, const char *id,
@@ -233,6 +235,21 @@ static void write_dictionary(json_writer *w, const char *text)
     json_object_put(d);
 }
 
+/* An array the database built (types, actions), as the API shows it; []
+ * when there is none. */
+static void write_db_array(json_writer *w, const char *text)
+{
+    json_object *a = text ? parse_db_json(text) : NULL;
+
+    if (a && json_object_is_type(a, json_type_array)) {
+        json_writer_json_c(w, a);
+    }
+    else {
+        json_writer_raw(w, "[]", 2);
+    }
+    json_object_put(a);
+}
+
 /* A change-code object as the database built it (timestamps as epochs),
  * reshaped for the API: ISO timestamps, "code" only where asked; null
  * when there is none. */
@@ -322,8 +339,11 @@ void account_write_json(json_writer *w, apr_pool_t *p, const account *a, account
         json_writer_key(w, "phone_change_code");
         write_change_code(w, a->phone_change_json, "phone", with_codes);
     }
-    member_raw(w, "types", "[]");
-    member_raw(w, "actions", "[]");
+    json_writer_key(w, "types");
+    write_db_array(w, a->types_json);
+    /* Actions only count with a DTMF protocol (7.3); they are kept without. */
+    json_writer_key(w, "actions");
+    write_db_array(w, a->dtmf_protocol ? a->actions_json : NULL);
     member_raw(w, "carddav_servers", "[]");
     if (view == ACCOUNT_VIEW_SEARCH) {
         member_raw(w, "call_forwardings", "[]");

@@ -32,6 +32,8 @@ typedef struct {
     const char *dictionary_json;    /* {"key": "value", ...} in insertion order */
     const char *email_change_json;  /* object or NULL */
     const char *phone_change_json;
+    const char *types_json;         /* [{"id": 1, "key": "door"}, ...] or NULL (none) */
+    const char *actions_json;       /* [{"id", "key", "code"}, ...] or NULL (none) */
 } account;
 
 /* Which keys an endpoint shows (api.md 3.1 "variant"). */

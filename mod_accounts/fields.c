@@ -767,3 +767,48 @@ int fields_required_fails(json_object *params, const char *field)
 {
     return required_fails(params, field);
 }
+
+/* ---- account types and actions (api-lifecycle.md 7.2, 7.3) ---------------- */
+
+#define LABEL_MAX_LENGTH 255
+
+void fields_check_label(validation *v, json_object *params, const char *field,
+                        int dashes_allowed, const char **text)
+{
+    json_object *val;
+    const char *s;
+    int alpha_ok = 1, has_upper = 0;
+
+    *text = NULL;
+    if (required_fails(params, field)) {
+        validation_fail(v, field, RULE_REQUIRED);
+        return;
+    }
+    field_get(params, field, &val);
+    if (!json_object_is_type(val, json_type_string) && !json_object_is_type(val, json_type_int)) {
+        validation_fail(v, field, dashes_allowed ? RULE_ALPHA_DASH : RULE_ALPHA_NUM);
+        return;
+    }
+    s = json_object_get_string(val);
+    for (const char *c = s; *c; c++) {
+        if (*c >= 'A' && *c <= 'Z') {
+            has_upper = 1;
+        }
+        else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
+                   || (dashes_allowed && (*c == '-' || *c == '_')))) {
+            alpha_ok = 0;
+        }
+    }
+    if (!alpha_ok) {
+        validation_fail(v, field, dashes_allowed ? RULE_ALPHA_DASH : RULE_ALPHA_NUM);
+    }
+    if (has_upper) {
+        validation_add(v, field, "No uppercase letters are allowed.");
+    }
+    if (fields_code_points(s) > LABEL_MAX_LENGTH) {
+        fail_max(v, field, LABEL_MAX_LENGTH);
+    }
+    if (alpha_ok && !has_upper && fields_code_points(s) <= LABEL_MAX_LENGTH) {
+        *text = s;
+    }
+}

@@ -65,6 +65,16 @@ void fields_check_domain(validation *v, json_object *params, const space_registr
 void fields_check_boolean(validation *v, json_object *params, const char *field); /* 4.8 */
 void fields_check_display_name(validation *v, json_object *params); /* 4.9 */
 
+/* The key of an account type or action (api-lifecycle.md 7.2, 7.3) with
+ * dashes_allowed, or an action's code without: required; alpha_dash
+ * (ASCII letters, digits, '-', '_') or alpha_num; no uppercase letter;
+ * max:255. A number counts as its decimal text, as Laravel's is_numeric
+ * test lets it through; other non-strings fail the alpha rule alone.
+ * *text is the value to store (NULL when it failed). Uniqueness is the
+ * caller's (the database's). */
+void fields_check_label(validation *v, json_object *params, const char *field,
+                        int dashes_allowed, const char **text);
+
 /* 4.4 validity: international form after removing spaces, '-', '.', '(' and ')': '+' then 7 to 15
  * digits starting with an assigned ITU-T E.164 country calling code and a national number length
  * plausible for it. Sets *calling_code (pool string, e.g. "33") when valid; calling_code may be

@@ -40,6 +40,20 @@
     X("GET", "/accounts/{id}/provision", ACCESS_ADMIN, handle_admin_provision) \
     X("GET", "/accounts/{id}/devices", ACCESS_ADMIN, handle_admin_devices_list) \
     X("DELETE", "/accounts/{id}/devices/{uuid}", ACCESS_ADMIN, handle_admin_device_delete) \
+    X("POST", "/accounts/{id}/types/{type_id}", ACCESS_ADMIN, handle_account_type_attach) \
+    X("DELETE", "/accounts/{id}/types/{type_id}", ACCESS_ADMIN, handle_account_type_detach) \
+    X("GET", "/accounts/{id}/actions", ACCESS_ADMIN, handle_actions_list) \
+    X("POST", "/accounts/{id}/actions", ACCESS_ADMIN, handle_action_create) \
+    X("GET", "/accounts/{id}/actions/{action_id}", ACCESS_ADMIN, handle_action_show) \
+    X("PUT", "/accounts/{id}/actions/{action_id}", ACCESS_ADMIN, handle_action_update) \
+    X("PATCH", "/accounts/{id}/actions/{action_id}", ACCESS_ADMIN, handle_action_update) \
+    X("DELETE", "/accounts/{id}/actions/{action_id}", ACCESS_ADMIN, handle_action_delete) \
+    X("GET", "/account_types", ACCESS_ADMIN, handle_types_list) \
+    X("POST", "/account_types", ACCESS_ADMIN, handle_type_create) \
+    X("GET", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_show) \
+    X("PUT", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_update) \
+    X("PATCH", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_update) \
+    X("DELETE", "/account_types/{type_id}", ACCESS_ADMIN, handle_type_delete) \
     X("POST", "/accounts/{id}/send_provisioning_email", ACCESS_ADMIN, handle_send_provisioning_email) \
     X("POST", "/accounts/{id}/send_reset_password_email", ACCESS_ADMIN, handle_send_reset_password_email) \
     X("GET", "/accounts/auth_token/{auth_token}/attach", ACCESS_USER, handle_auth_token_attach) \

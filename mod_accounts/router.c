@@ -92,6 +92,13 @@ static int is_decimal(const char *s)
     return 1;
 }
 
+/* "{id}" and "{..._id}" ({type_id}, {action_id}...) take decimal numbers only. */
+static int is_id_name(const char *name)
+{
+    size_t len = strlen(name);
+    return strcmp(name, "id") == 0 || (len > 3 && strcmp(name + len - 3, "_id") == 0);
+}
+
 /* Does the path (split) match the pattern? Fills params when it does. */
 static int pattern_matches(apr_pool_t *p, const char *pattern, const segment *segs,
                            int nsegs, route_match *out)
@@ -116,7 +123,7 @@ static int pattern_matches(apr_pool_t *p, const char *pattern, const segment *se
             if (!value || !*value || nparams == ROUTE_MAX_PARAMS) {
                 return 0;
             }
-            if (strcmp(name, "id") == 0 && !is_decimal(value)) {
+            if (is_id_name(name) && !is_decimal(value)) {
                 return 0;
             }
             out->params[nparams].name = name;

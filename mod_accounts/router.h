@@ -2,9 +2,10 @@
  * Route table matching: method + path pattern -> handler, with path
  * parameters. Pure C (APR only) so it is unit tested and fuzzed alone.
  *
- * Patterns are '/'-separated segments: a literal ("accounts"), "{id}" (a
- * decimal number only, so /accounts/me never reaches an id route) or any
- * other "{name}" (one non-empty segment, percent-decoded).
+ * Patterns are '/'-separated segments: a literal ("accounts"), "{id}" or
+ * "{..._id}" such as "{type_id}" (a decimal number only, so /accounts/me
+ * never reaches an id route) or any other "{name}" (one non-empty segment,
+ * percent-decoded).
  */
 #ifndef ACCOUNTS_ROUTER_H
 #define ACCOUNTS_ROUTER_H

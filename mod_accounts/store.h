@@ -81,6 +81,7 @@ enum {
     ACCOUNT_COL_PHONE, ACCOUNT_COL_PROVISIONING_TOKEN,
     ACCOUNT_COL_PROVISIONING_TOKEN_CREATED_AT, ACCOUNT_COL_PASSWORDS,
     ACCOUNT_COL_DICTIONARY, ACCOUNT_COL_EMAIL_CHANGE, ACCOUNT_COL_PHONE_CHANGE,
+    ACCOUNT_COL_TYPES, ACCOUNT_COL_ACTIONS,
     ACCOUNT_COLUMNS_COUNT
 };
 
@@ -276,12 +277,13 @@ store_status store_account_by_email(store *st, const char *domain, const char *e
 enum { PAGE_COL_TOTAL = ACCOUNT_COLUMNS_COUNT, PAGE_COL_HAS_EXTRAS };
 store_status store_accounts_page(store *st, const char *domain, long long offset, int limit,
                                  apr_dbd_results_t **res);
-/* The dictionary and change codes (as ACCOUNT_COL_DICTIONARY and the change
- * columns hold them) of the accounts whose ids are listed in ids, a
- * PostgreSQL array literal ("{1,2}"): one row per id. */
+/* The dictionary, change codes, types and actions (as the ACCOUNT_COL_*
+ * columns hold them; actions whatever the DTMF protocol) of the accounts
+ * whose ids are listed in ids, a PostgreSQL array literal ("{1,2}"): one
+ * row per id. */
 enum {
     PAGE_EXTRAS_COL_ID, PAGE_EXTRAS_COL_DICTIONARY, PAGE_EXTRAS_COL_EMAIL_CHANGE,
-    PAGE_EXTRAS_COL_PHONE_CHANGE
+    PAGE_EXTRAS_COL_PHONE_CHANGE, PAGE_EXTRAS_COL_TYPES, PAGE_EXTRAS_COL_ACTIONS
 };
 store_status store_accounts_page_extras(store *st, const char *ids, apr_dbd_results_t **res);
 
@@ -383,6 +385,51 @@ store_status store_device_delete(store *st, const char *table, const char *usern
 store_status store_device_delete_of_account(store *st, const char *table, const char *id,
                                             const char *domain, const char *uuid,
                                             long long *deleted);
+
+/* ---- account types (store/types.c) ---- */
+
+/* Type rows are (id, key), TYPE_COL_*; every lookup is within one Space. */
+enum { TYPE_COL_ID, TYPE_COL_KEY };
+store_status store_types_of_space(store *st, const char *domain, apr_dbd_results_t **res);
+store_status store_type_in_space(store *st, const char *id, const char *domain,
+                                 apr_dbd_row_t **row);
+/* STORE_NOT_FOUND: the Space already has a type with that key. */
+store_status store_type_create(store *st, const char *domain, const char *key,
+                               apr_dbd_row_t **row);
+typedef enum { TYPE_RENAMED, TYPE_RENAME_TAKEN, TYPE_RENAME_NOT_FOUND } type_rename_result;
+store_status store_type_rename(store *st, const char *id, const char *domain, const char *key,
+                               type_rename_result *result);
+/* Deletes the type and its links; *deleted 0 when the Space has no such type. */
+store_status store_type_delete(store *st, const char *id, const char *domain, int *deleted);
+typedef enum {
+    TYPE_LINK_DONE, TYPE_LINK_NO_ACCOUNT, TYPE_LINK_NO_TYPE, TYPE_LINK_ALREADY,
+    TYPE_LINK_NOT_ATTACHED
+} type_link_result;
+/* Links or unlinks a type and an account of one Space, in one statement
+ * each; the result says which check failed, in the order of 7.2. */
+store_status store_type_attach(store *st, const char *account_id, const char *domain,
+                               const char *type_id, type_link_result *result);
+store_status store_type_detach(store *st, const char *account_id, const char *domain,
+                               const char *type_id, type_link_result *result);
+
+/* ---- account actions (store/actions.c) ---- */
+
+/* Whether the Space has the account (STORE_NOT_FOUND) and it a DTMF protocol. */
+store_status store_action_owner(store *st, const char *account_id, const char *domain,
+                                int *has_dtmf_protocol);
+/* Action rows are (id, key, code), ACTION_COL_*; account_id is one
+ * store_action_owner found. */
+enum { ACTION_COL_ID, ACTION_COL_KEY, ACTION_COL_CODE };
+store_status store_actions_of(store *st, const char *account_id, apr_dbd_results_t **res);
+store_status store_action_of(store *st, const char *action_id, const char *account_id,
+                             apr_dbd_row_t **row);
+store_status store_action_create(store *st, const char *account_id, const char *key,
+                                 const char *code, apr_dbd_row_t **row);
+/* STORE_NOT_FOUND: the account has no such action. */
+store_status store_action_update(store *st, const char *action_id, const char *account_id,
+                                 const char *key, const char *code, apr_dbd_row_t **row);
+store_status store_action_delete(store *st, const char *action_id, const char *account_id,
+                                 int *deleted);
 
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7

@@ -31,5 +31,8 @@ json_object *validation_to_json(const validation *v);
 #define RULE_IN "The selected <attr> is invalid."
 #define RULE_STRING "The <attr> must be a string."
 #define RULE_BOOLEAN "The <attr> field must be true or false."
+/* api-lifecycle.md 1.4 */
+#define RULE_ALPHA_DASH "The <attr> may only contain letters, numbers, dashes and underscores."
+#define RULE_ALPHA_NUM "The <attr> may only contain letters and numbers."
 
 #endif

@@ -303,7 +303,7 @@ static const char *list_url(request_rec *r)
     return apr_pstrcat(r->pool, ap_http_scheme(r), "://", host, path, NULL);
 }
 
-/* Fills in the dictionary and change codes of the page's accounts whose
+/* Fills in the dictionary, change codes, types and actions of the page's accounts whose
  * ids are listed in ids ("{1,2}": those flagged has_extras), from
  * accounts_page_extras. */
 static store_status add_page_extras(accounts_request *req, account *accounts, long count,
@@ -326,6 +326,10 @@ static store_status add_page_extras(accounts_request *req, account *accounts, lo
                 accounts[i].email_change_json = v ? apr_pstrdup(p, v) : NULL;
                 v = store_column(req->db, row, PAGE_EXTRAS_COL_PHONE_CHANGE);
                 accounts[i].phone_change_json = v ? apr_pstrdup(p, v) : NULL;
+                v = store_column(req->db, row, PAGE_EXTRAS_COL_TYPES);
+                accounts[i].types_json = v ? apr_pstrdup(p, v) : NULL;
+                v = store_column(req->db, row, PAGE_EXTRAS_COL_ACTIONS);
+                accounts[i].actions_json = v ? apr_pstrdup(p, v) : NULL;
             }
         }
     }

@@ -37,6 +37,8 @@ int reply_contact_taken(accounts_request *req, const char *field);
 /* The {id} of the path if it fits a bigint (leading zeros dropped); NULL
  * for a larger number, an id no account has (api.md 1.2). */
 const char *admin_path_id(accounts_request *req);
+/* The same for another decimal parameter ("type_id", "action_id"...). */
+const char *path_id(accounts_request *req, const char *name);
 /* The request's User-Agent as stored: at most 255 characters, or NULL
  * when absent or empty. */
 const char *request_user_agent(request_rec *r);
@@ -112,5 +114,21 @@ int handle_creation_token_from_request(accounts_request *req);
 int handle_creation_token_send_by_push(accounts_request *req);
 int handle_recovery_token_send_by_push(accounts_request *req);
 int handle_creation_token_consume(accounts_request *req);
+
+/* account_types.c */
+int handle_types_list(accounts_request *req);
+int handle_type_show(accounts_request *req);
+int handle_type_create(accounts_request *req);
+int handle_type_update(accounts_request *req);
+int handle_type_delete(accounts_request *req);
+int handle_account_type_attach(accounts_request *req);
+int handle_account_type_detach(accounts_request *req);
+
+/* actions.c */
+int handle_actions_list(accounts_request *req);
+int handle_action_show(accounts_request *req);
+int handle_action_create(accounts_request *req);
+int handle_action_update(accounts_request *req);
+int handle_action_delete(accounts_request *req);
 
 #endif

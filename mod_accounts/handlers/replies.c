@@ -84,7 +84,12 @@ const char *request_user_agent(request_rec *r)
 
 const char *admin_path_id(accounts_request *req)
 {
-    const char *id = router_param(&req->match, "id");
+    return path_id(req, "id");
+}
+
+const char *path_id(accounts_request *req, const char *name)
+{
+    const char *id = router_param(&req->match, name);
     size_t len = strlen(id);
 
     while (len > 1 && *id == '0') {

@@ -95,11 +95,17 @@ const store_statement store_accounts_statements[] = {
      * any, so the page statement leaves them out. */
     { "accounts_page_extras",
       "WITH page AS MATERIALIZED (SELECT %s::bigint[] AS ids)"
-      " SELECT a.id, coalesce(d.j, '{}'), e.j, ph.j FROM unnest((SELECT ids FROM page)) AS a(id)"
+      " SELECT a.id, coalesce(d.j, '{}'), e.j, ph.j, ty.j, ac.j FROM unnest((SELECT ids FROM page)) AS a(id)"
       " LEFT JOIN (SELECT d.account_id, " DICTIONARY_OBJECT " AS j FROM account_dictionary_entries d"
       "   WHERE d.account_id = " PAGE_IDS " GROUP BY d.account_id) d ON d.account_id = a.id"
       PAGE_CHANGE_CODES("email_change_codes", "email", "e")
-      PAGE_CHANGE_CODES("phone_change_codes", "phone", "ph") },
+      PAGE_CHANGE_CODES("phone_change_codes", "phone", "ph")
+      " LEFT JOIN (SELECT l.account_id, json_agg(json_build_object('id', t.id, 'key', t.key) ORDER BY t.id) AS j"
+      "   FROM account_type_links l JOIN account_types t ON t.id = l.type_id"
+      "   WHERE l.account_id = " PAGE_IDS " GROUP BY l.account_id) ty ON ty.account_id = a.id"
+      " LEFT JOIN (SELECT x.account_id, json_agg(" ACTION_OBJECT " ORDER BY x.id) AS j"
+      "   FROM account_actions x WHERE x.account_id = " PAGE_IDS
+      "   GROUP BY x.account_id) ac ON ac.account_id = a.id" },
     { "accounts_account_head",
       "SELECT username, domain FROM accounts WHERE id = %s::bigint" },
     { "accounts_set_activated",

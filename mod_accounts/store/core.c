@@ -57,6 +57,8 @@ static const struct {
     { store_devices_statements, &store_devices_statement_count },
     { store_creation_requests_statements, &store_creation_requests_statement_count },
     { store_push_tokens_statements, &store_push_tokens_statement_count },
+    { store_types_statements, &store_types_statement_count },
+    { store_actions_statements, &store_actions_statement_count },
 };
 
 int store_statements_total(void)

@@ -20,6 +20,8 @@ STORE_TABLE(spaces)
 STORE_TABLE(devices)
 STORE_TABLE(creation_requests)
 STORE_TABLE(push_tokens)
+STORE_TABLE(types)
+STORE_TABLE(actions)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

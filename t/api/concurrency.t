@@ -13,45 +13,12 @@ plan tests => 17;
 reset_db();
 my $create = '/api/accounts/with-account-creation-token';
 
-# Runs $n requests at once (forked clients released together); returns the
-# status codes. $make->($i) returns (space, method, path, %options).
-sub race {
-    my ($n, $make) = @_;
-    my $go = time + 2.0;
-    my @pipes;
-    for my $i (1 .. $n) {
-        my @req = $make->($i);
-        space_url($req[0]);    # resolved before forking
-        pipe(my $r, my $w) or die $!;
-        my $pid = fork // die $!;
-        if (!$pid) {
-            close $r;
-            sleep 0.001 while time < $go;
-            my $res = call(@req);
-            print $w $res->code;
-            close $w;
-            require POSIX;
-            POSIX::_exit(0);
-        }
-        close $w;
-        push @pipes, [ $pid, $r ];
-    }
-    my @codes;
-    for (@pipes) {
-        my ($pid, $r) = @$_;
-        my $code = <$r>;
-        waitpid $pid, 0;
-        push @codes, $code // 'none';
-    }
-    return @codes;
-}
-
 sub count_of { my ($code, @codes) = @_; scalar grep { $_ eq $code } @codes }
 sub tokens { my ($space, $n) = @_; my (undef, $out) = accountsctl('creation-token', '--space', $space, '--count', $n); split /\n/, $out }
 
 # ---- one creation token, 40 requests --------------------------------------------
 my ($token) = tokens('a.test', 1);
-my @codes = race(40, sub { my ($i) = @_;
+my @codes = concurrently(40, sub { my ($i) = @_;
     (space_a => POST => $create, json => { username => "racer$i" . 'xx', password => 'secret123',
                                            algorithm => 'MD5', account_creation_token => $token }) });
 is(count_of('200', @codes), 1, 'one token, 40 requests: exactly one 200');
@@ -60,7 +27,7 @@ is(sql_value("SELECT count(*) FROM accounts WHERE username LIKE 'racer%'"), 1, '
 
 # ---- max_accounts 5, 40 creations ------------------------------------------------
 my @t = tokens('c.test', 40);
-@codes = race(40, sub { my ($i) = @_;
+@codes = concurrently(40, sub { my ($i) = @_;
     (space_c => POST => $create, json => { username => "crowd$i" . 'xx', password => 'secret123',
                                            algorithm => 'MD5', account_creation_token => $t[$i - 1] }) });
 is(count_of('200', @codes), 5, 'AccountsMaxAccounts 5, 40 creations: exactly 5 succeed');
@@ -72,7 +39,7 @@ is(sql_value("SELECT count(*) FROM account_creation_tokens WHERE domain = 'c.tes
 
 # ---- one username, 20 tokens ---------------------------------------------------------
 @t = tokens('a.test', 20);
-@codes = race(20, sub { my ($i) = @_;
+@codes = concurrently(20, sub { my ($i) = @_;
     (space_a => POST => $create, json => { username => 'samename', password => 'secret123',
                                            algorithm => 'MD5', account_creation_token => $t[$i - 1] }) });
 is(count_of('200', @codes), 1, 'one username, 20 creations: one 200');
@@ -84,7 +51,7 @@ my $key = (accountsctl('api-key', 'holder@a.test'))[1];
 chomp $key;
 my $auth = json_of(call(space_a => POST => '/api/accounts/auth_token'))->{token};
 call(space_a => GET => "/api/accounts/auth_token/$auth/attach", headers => { 'x-api-key' => $key });
-@codes = race(20, sub { (space_a => GET => "/api/accounts/me/api_key/$auth") });
+@codes = concurrently(20, sub { (space_a => GET => "/api/accounts/me/api_key/$auth") });
 is(count_of('200', @codes), 1, 'one auth token, 20 exchanges: one key');
 is(count_of('404', @codes), 19, 'the others 404');
 
@@ -93,7 +60,7 @@ make_account('noncer', 'a.test', realm => 'global.realm.test', passwords => { MD
 my ($c) = challenges(call(space_a => GET => '/api/accounts/me', headers => { From => 'sip:noncer@a.test' }));
 my $header = digest_header(username => 'noncer', realm => $c->{realm}, nonce => $c->{nonce}, opaque => $c->{opaque},
                            method => 'GET', uri => '/api/accounts/me', password => 'nonce-pass', nc => '00000001');
-@codes = race(10, sub { (space_a => GET => '/api/accounts/me',
+@codes = concurrently(10, sub { (space_a => GET => '/api/accounts/me',
                          headers => { From => 'sip:noncer@a.test', Authorization => $header }) });
 is(count_of('200', @codes), 1, 'the same nonce and nc 10 times at once: one 200');
 is(count_of('401', @codes), 9, 'the others 401');

@@ -56,6 +56,14 @@ static const char *repeat(const char *unit, int times)
 }
 
 /* The field's messages joined with " | ", "" when it has none. */
+/* params() normalised as handler_params() does it. */
+static json_object *fields_normalize_params(const char *text)
+{
+    json_object *p = params(text);
+    fields_normalize(p);
+    return p;
+}
+
 static const char *msgs(validation *v, const char *field)
 {
     json_object *errors, *list;
@@ -758,6 +766,53 @@ START_TEST(display_name_is_a_nullable_string_of_at_most_255_code_points)
 }
 END_TEST
 
+/* ---- type and action keys and codes (api-lifecycle.md 7.2, 7.3) ---- */
+
+static const char *label_errors(const char *json, int dashes_allowed, const char **text)
+{
+    validation *v = validation_create(test_pool);
+    fields_check_label(v, fields_normalize_params(json), "key", dashes_allowed, text);
+    return msgs(v, "key");
+}
+
+START_TEST(labels_are_required_alpha_dash_or_alpha_num_lowercase_and_short)
+{
+    const char *text;
+
+    ck_assert_str_eq(label_errors("{\"key\":\"door-1_b\"}", 1, &text), "");
+    ck_assert_str_eq(text, "door-1_b");
+    ck_assert_str_eq(label_errors("{\"key\":\"  open \"}", 1, &text), "");
+    ck_assert_str_eq(text, "open");
+    ck_assert_str_eq(label_errors("{\"key\":12}", 0, &text), "");
+    ck_assert_str_eq(text, "12");
+    ck_assert_str_eq(label_errors("{}", 1, &text), "The key field is required.");
+    ck_assert_ptr_null(text);
+    ck_assert_str_eq(label_errors("{\"key\":\"\"}", 1, &text), "The key field is required.");
+    ck_assert_str_eq(label_errors("{\"key\":null}", 1, &text), "The key field is required.");
+    ck_assert_str_eq(label_errors("{\"key\":\"door-1\"}", 0, &text),
+                     "The key may only contain letters and numbers.");
+    ck_assert_ptr_null(text);
+    /* Rules are not short-circuited (api.md 1.5): every failing message. */
+    ck_assert_str_eq(label_errors("{\"key\":\"Door!\"}", 1, &text),
+                     "The key may only contain letters, numbers, dashes and underscores."
+                     " | No uppercase letters are allowed.");
+    ck_assert_str_eq(label_errors("{\"key\":\"d\\u00f6or\"}", 1, &text),
+                     "The key may only contain letters, numbers, dashes and underscores.");
+    ck_assert_str_eq(label_errors(apr_psprintf(test_pool, "{\"key\":\"%s\"}", repeat("a", 255)), 1,
+                                  &text), "");
+    ck_assert_str_eq(label_errors(apr_psprintf(test_pool, "{\"key\":\"%s\"}", repeat("A", 256)), 1,
+                                  &text),
+                     "No uppercase letters are allowed. | The key may not be greater than 255 characters.");
+    ck_assert_ptr_null(text);
+    ck_assert_str_eq(label_errors("{\"key\":true}", 1, &text),
+                     "The key may only contain letters, numbers, dashes and underscores.");
+    ck_assert_str_eq(label_errors("{\"key\":[\"a\"]}", 0, &text),
+                     "The key may only contain letters and numbers.");
+    ck_assert_str_eq(label_errors("{\"key\":1.5}", 1, &text),
+                     "The key may only contain letters, numbers, dashes and underscores.");
+}
+END_TEST
+
 /* ---- column bounds (sql/0001_init.sql) ---- */
 
 /* The field's messages after every rule of POST /accounts (5.10). */
@@ -899,6 +954,7 @@ Suite *fields_suite(void)
     tcase_add_test(tc, a_present_domain_must_name_a_configured_space);
     tcase_add_test(tc, booleans_accept_true_false_one_zero_and_null);
     tcase_add_test(tc, display_name_is_a_nullable_string_of_at_most_255_code_points);
+    tcase_add_test(tc, labels_are_required_alpha_dash_or_alpha_num_lowercase_and_short);
     tcase_add_test(tc, no_field_passes_with_a_value_longer_than_its_column);
     tcase_add_test(tc, fields_report_in_the_order_they_are_checked);
     tcase_add_test(tc, utf8_validity_refuses_what_postgresql_refuses);

@@ -14,6 +14,8 @@ static const route table[] = {
     { "GET", "/accounts/{id}", ACCESS_ADMIN, h },
     { "PUT", "/accounts/{id}", ACCESS_ADMIN, h },
     { "DELETE", "/accounts/{id}", ACCESS_ADMIN, h },
+    { "POST", "/accounts/{id}/types/{type_id}", ACCESS_ADMIN, h },
+    { "GET", "/accounts/{id}/devices/{uuid}", ACCESS_ADMIN, h },
 };
 #define N ((int)(sizeof(table) / sizeof(table[0])))
 
@@ -37,6 +39,13 @@ START_TEST(id_routes_match_decimal_ids_only)
     /* Too large for an id is still an id: the handler answers 404. */
     ck_assert_int_eq(router_match(test_pool, table, N, "GET",
                                   "/accounts/12345678901234567890123", &m), ROUTE_FOUND);
+    /* Every "{..._id}" is an id too; other names take any segment. */
+    ck_assert_int_eq(router_match(test_pool, table, N, "POST", "/accounts/4/types/7", &m), ROUTE_FOUND);
+    ck_assert_str_eq(router_param(&m, "type_id"), "7");
+    ck_assert_int_eq(router_match(test_pool, table, N, "POST", "/accounts/4/types/door", &m),
+                     ROUTE_NOT_FOUND);
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/4/devices/urn:uuid:1", &m),
+                     ROUTE_FOUND);
 }
 END_TEST
 

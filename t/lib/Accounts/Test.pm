@@ -17,7 +17,7 @@ use Digest::SHA ();
 our @EXPORT = qw(call json_of sql sql_value reset_db accountsctl create_admin remember_secret
                  space_url db_stop db_start make_account ha1 challenges digest_header
                  digest_call user_key_for accountsctl_input command_calls command_reset
-                 command_behave);
+                 command_behave concurrently);
 
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(timeout => 30, cookie_jar => undef, keep_alive => 0);
@@ -93,6 +93,41 @@ sub command_behave {
     }
 }
 
+# Runs $n requests at once (forked clients released together, 2 s from
+# now) and returns their status codes in order; $make->($i) returns the
+# arguments of call() for client $i.
+sub concurrently {
+    my ($n, $make) = @_;
+    require Time::HiRes;
+    require POSIX;
+    my $go = Time::HiRes::time() + 2.0;
+    my @pipes;
+    for my $i (1 .. $n) {
+        my @req = $make->($i);
+        space_url($req[0]);    # resolved before forking
+        pipe(my $r, my $w) or die $!;
+        my $pid = fork // die $!;
+        if (!$pid) {
+            close $r;
+            Time::HiRes::sleep(0.001) while Time::HiRes::time() < $go;
+            my $res = call(@req);
+            print $w $res->code;
+            close $w;
+            POSIX::_exit(0);
+        }
+        close $w;
+        push @pipes, [ $pid, $r ];
+    }
+    my @codes;
+    for (@pipes) {
+        my ($pid, $r) = @$_;
+        my $code = <$r>;
+        waitpid $pid, 0;
+        push @codes, $code // 'none';
+    }
+    return @codes;
+}
+
 # call(space_a => 'GET', '/api/accounts/me', headers => {...}, body => '...', json => {...})
 sub call {
     my ($space, $method, $path, %opt) = @_;
@@ -146,7 +181,7 @@ sub reset_db {
     # spaces stays: its rows hold each Space's realm, written by httpd's
     # children at start (sql/0010), as in production.
     sql('TRUNCATE account_id_buckets, accounts, account_tombstones, account_creation_tokens, '
-        . 'auth_tokens RESTART IDENTITY CASCADE');
+        . 'auth_tokens, account_types RESTART IDENTITY CASCADE');
     # The cascade empties digest_nonces, epoch row included (sql/0009): put
     # back one from long ago, as a database that has run for a while has.
     sql("INSERT INTO digest_nonces (account_id, nonce, nc, created_at) VALUES (NULL, 'epoch',"
