@@ -793,6 +793,11 @@ void fields_check_dictionary_value(validation *v, json_object *params)
     }
 }
 
+int fields_required_fails(json_object *params, const char *field)
+{
+    return required_fails(params, field);
+}
+
 /* ---- account types and actions (api-lifecycle.md 7.2, 7.3) ---------------- */
 
 #define LABEL_MAX_LENGTH 255

@@ -35,6 +35,8 @@ typedef struct {
 int fields_present(json_object *params, const char *field);         /* key exists (even with null value) */
 const char *fields_string(json_object *params, const char *field);  /* string value, else NULL */
 int fields_true(json_object *params, const char *field);            /* applied boolean: true, 1, "1" -> 1; else 0 */
+/* Laravel's required fails: absent, null, whitespace only, an empty array or object. */
+int fields_required_fails(json_object *params, const char *field);
 
 /* Length of UTF-8 text in Unicode code points (how every min/max counts). */
 size_t fields_code_points(const char *s);

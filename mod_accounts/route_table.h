@@ -74,6 +74,13 @@
     X("GET", "/provisioning/{provisioning_token}", ACCESS_PUBLIC, handle_provisioning_token) \
     X("GET", "/provisioning", ACCESS_PUBLIC, handle_provisioning_space) \
     X("GET", "/password/reset/{token}", ACCESS_PUBLIC, handle_reset_page_show) \
-    X("POST", "/password/reset/{token}", ACCESS_PUBLIC, handle_reset_page_submit)
+    X("POST", "/password/reset/{token}", ACCESS_PUBLIC, handle_reset_page_submit) \
+    X("POST", "/account_creation_request_tokens", ACCESS_PUBLIC, handle_creation_request_create) \
+    X("GET", "/creation_token/check/{token}", ACCESS_PUBLIC, handle_creation_request_check_page) \
+    X("POST", "/creation_token/validate", ACCESS_PUBLIC, handle_creation_request_validate_page) \
+    X("POST", "/account_creation_tokens/using-account-creation-request-token", ACCESS_PUBLIC, handle_creation_token_from_request) \
+    X("POST", "/account_creation_tokens/send-by-push", ACCESS_PUBLIC, handle_creation_token_send_by_push) \
+    X("POST", "/account_recovery_tokens/send-by-push", ACCESS_PUBLIC, handle_recovery_token_send_by_push) \
+    X("POST", "/account_creation_tokens/consume", ACCESS_USER, handle_creation_token_consume)
 
 #endif

@@ -490,4 +490,58 @@ store_status store_purge(store *st, const char *nonce_minutes,
                          const char *reset_password_minutes,
                          int counts[STORE_PURGE_COUNT]);
 
+/* ---- creation request tokens (store/creation_requests.c) ---- */
+
+store_status store_creation_request_mint(store *st, const char *token_hash, const char *domain,
+                                         const char *ip, const char *user_agent);
+
+typedef struct {
+    int exists;      /* minted by this Space */
+    int used;        /* exchanged for a creation token */
+    int validated;   /* confirmed on the validation page */
+} creation_request_state;
+store_status store_creation_request_state(store *st, const char *token_hash, const char *domain,
+                                          creation_request_state *state);
+
+/* Sets validated_at unless it is set; STORE_NOT_FOUND: no unused request
+ * token of that domain. */
+store_status store_creation_request_validate(store *st, const char *token_hash, const char *domain);
+
+/* Marks the unused, validated request token used and mints the creation
+ * token it is linked to, in one statement; *created_at: its creation time
+ * (epoch seconds). STORE_NOT_FOUND: not usable (unknown, used, not
+ * validated, or used by a concurrent request). */
+store_status store_creation_request_use(store *st, const char *token_hash, const char *domain,
+                                        const char *creation_token_hash, const char *ip,
+                                        const char *user_agent, const char **created_at);
+
+/* ---- push-delivered tokens (store/push_tokens.c) ---- */
+
+typedef enum { PUSH_CREATION_TOKEN, PUSH_RECOVERY_TOKEN } push_token_kind;
+
+/* *throttled = 1 when the device (the three pn values, NULL matching NULL)
+ * has a used token of that kind in that domain created less than
+ * retry_minutes ago; never when retry_minutes is 0. */
+store_status store_push_throttled(store *st, push_token_kind kind, const char *domain,
+                                  const char *provider, const char *param, const char *prid,
+                                  long retry_minutes, int *throttled);
+
+/* Stores a token that was sent: unused, bound to domain, with the device's
+ * pn values and the request's IP and User-Agent. */
+store_status store_push_token_store(store *st, push_token_kind kind, const char *token_hash,
+                                    const char *domain, const char *provider, const char *param,
+                                    const char *prid, const char *ip, const char *user_agent);
+
+typedef struct {
+    const char *pn_provider, *pn_param, *pn_prid;   /* NULL when null */
+    const char *created_at;                          /* epoch seconds */
+} consumed_creation_token;
+/* Links an unused, unlinked, unexpired creation token of domain to the
+ * account (used, ip and user_agent := the request's); STORE_NOT_FOUND when
+ * there is none (or a concurrent request consumed it first). */
+store_status store_creation_token_consume(store *st, const char *token_hash, const char *domain,
+                                          long expiry_minutes, const char *account_id,
+                                          const char *ip, const char *user_agent,
+                                          consumed_creation_token *out);
+
 #endif

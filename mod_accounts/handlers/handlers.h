@@ -43,6 +43,10 @@ const char *path_bigint_param(accounts_request *req, const char *name);
  * when absent or empty. */
 const char *request_user_agent(request_rec *r);
 
+/* pages.c: status with an HTML page (title, then content: HTML, already
+ * escaped), self-contained, not cacheable, not frameable. */
+int send_page(accounts_request *req, int status, const char *title, const char *content);
+
 /* ping.c */
 int handle_ping(accounts_request *req);
 
@@ -99,6 +103,17 @@ int handle_me_devices_list(accounts_request *req);
 int handle_me_device_delete(accounts_request *req);
 int handle_admin_devices_list(accounts_request *req);
 int handle_admin_device_delete(accounts_request *req);
+
+/* creation_requests.c */
+int handle_creation_request_create(accounts_request *req);
+int handle_creation_request_check_page(accounts_request *req);
+int handle_creation_request_validate_page(accounts_request *req);
+int handle_creation_token_from_request(accounts_request *req);
+
+/* push_tokens.c */
+int handle_creation_token_send_by_push(accounts_request *req);
+int handle_recovery_token_send_by_push(accounts_request *req);
+int handle_creation_token_consume(accounts_request *req);
 
 /* account_types.c */
 int handle_types_list(accounts_request *req);

@@ -55,6 +55,8 @@ static const struct {
     { store_purge_statements, &store_purge_statement_count },
     { store_spaces_statements, &store_spaces_statement_count },
     { store_devices_statements, &store_devices_statement_count },
+    { store_creation_requests_statements, &store_creation_requests_statement_count },
+    { store_push_tokens_statements, &store_push_tokens_statement_count },
     { store_types_statements, &store_types_statement_count },
     { store_actions_statements, &store_actions_statement_count },
     { store_dictionary_statements, &store_dictionary_statement_count },

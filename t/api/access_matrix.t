@@ -77,6 +77,13 @@ my @routes = (
     [ GET => '/provisioning', 'public' ],
     [ GET => '/password/reset/{token}', 'public' ],
     [ POST => '/password/reset/{token}', 'public' ],
+    [ POST => '/account_creation_request_tokens', 'public' ],
+    [ GET => '/creation_token/check/{token}', 'public' ],
+    [ POST => '/creation_token/validate', 'public' ],
+    [ POST => '/account_creation_tokens/using-account-creation-request-token', 'public' ],
+    [ POST => '/account_creation_tokens/send-by-push', 'public' ],
+    [ POST => '/account_recovery_tokens/send-by-push', 'public' ],
+    [ POST => '/account_creation_tokens/consume', 'user' ],
 );
 
 # ---- the table is the module's -------------------------------------------------------
