@@ -36,6 +36,10 @@ int fields_present(json_object *params, const char *field);         /* key exist
 const char *fields_string(json_object *params, const char *field);  /* string value, else NULL */
 int fields_true(json_object *params, const char *field);            /* applied boolean: true, 1, "1" -> 1; else 0 */
 
+/* 1 when Laravel's 'required' fails on the field (absent, null, only whitespace, an empty
+ * array or object): for the rules of other files (codes.c). */
+int fields_required_fails(json_object *params, const char *field);
+
 /* Length of UTF-8 text in Unicode code points (how every min/max counts). */
 size_t fields_code_points(const char *s);
 
@@ -68,5 +72,9 @@ void fields_check_display_name(validation *v, json_object *params); /* 4.9 */
  * plausible for it. Sets *calling_code (pool string, e.g. "33") when valid; calling_code may be
  * NULL when only the verdict is wanted. */
 int fields_phone_valid(apr_pool_t *p, const char *phone, const char **calling_code);
+
+/* 1 when the Space's AccountsAllowedPhoneCountries lets numbers of that
+ * calling code in (an empty list, or no Space: every code). */
+int fields_phone_country_allowed(const accounts_space *rules, const char *calling_code);
 
 #endif

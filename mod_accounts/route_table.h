@@ -21,6 +21,7 @@
     X("POST", "/accounts/me/password", ACCESS_USER, handle_me_password) \
     X("GET", "/accounts/me/devices", ACCESS_USER, handle_me_devices_list) \
     X("DELETE", "/accounts/me/devices/{uuid}", ACCESS_USER, handle_me_device_delete) \
+    X("GET", "/phone_countries", ACCESS_PUBLIC, handle_phone_countries) \
     X("GET", "/accounts/me", ACCESS_USER, handle_me_show) \
     X("DELETE", "/accounts/me", ACCESS_USER, handle_me_delete) \
     X("POST", "/accounts/with-account-creation-token", ACCESS_PUBLIC, handle_create_with_token) \

@@ -98,4 +98,7 @@ int handle_me_device_delete(accounts_request *req);
 int handle_admin_devices_list(accounts_request *req);
 int handle_admin_device_delete(accounts_request *req);
 
+/* change_codes.c */
+int handle_phone_countries(accounts_request *req);
+
 #endif

@@ -27,6 +27,7 @@ my @routes = (
     [ POST => '/accounts/me/password', 'user' ],
     [ GET => '/accounts/me/devices', 'user' ],
     [ DELETE => '/accounts/me/devices/{uuid}', 'user' ],
+    [ GET => '/phone_countries', 'public' ],
     [ POST => '/accounts', 'admin' ],
     [ PUT => '/accounts/{id}', 'admin' ],
     [ GET => '/accounts', 'admin' ],
