@@ -21,6 +21,10 @@
     X("POST", "/accounts/me/password", ACCESS_USER, handle_me_password) \
     X("GET", "/accounts/me/devices", ACCESS_USER, handle_me_devices_list) \
     X("DELETE", "/accounts/me/devices/{uuid}", ACCESS_USER, handle_me_device_delete) \
+    X("POST", "/accounts/me/email/request", ACCESS_USER, handle_me_email_request) \
+    X("POST", "/accounts/me/email", ACCESS_USER, handle_me_email_confirm) \
+    X("POST", "/accounts/me/phone/request", ACCESS_USER, handle_me_phone_request) \
+    X("POST", "/accounts/me/phone", ACCESS_USER, handle_me_phone_confirm) \
     X("GET", "/phone_countries", ACCESS_PUBLIC, handle_phone_countries) \
     X("GET", "/accounts/me", ACCESS_USER, handle_me_show) \
     X("DELETE", "/accounts/me", ACCESS_USER, handle_me_delete) \

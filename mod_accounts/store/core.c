@@ -55,6 +55,7 @@ static const struct {
     { store_purge_statements, &store_purge_statement_count },
     { store_spaces_statements, &store_spaces_statement_count },
     { store_devices_statements, &store_devices_statement_count },
+    { store_change_codes_statements, &store_change_codes_statement_count },
 };
 
 int store_statements_total(void)

@@ -18,6 +18,7 @@ STORE_TABLE(tokens)
 STORE_TABLE(purge)
 STORE_TABLE(spaces)
 STORE_TABLE(devices)
+STORE_TABLE(change_codes)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

@@ -27,6 +27,10 @@ my @routes = (
     [ POST => '/accounts/me/password', 'user' ],
     [ GET => '/accounts/me/devices', 'user' ],
     [ DELETE => '/accounts/me/devices/{uuid}', 'user' ],
+    [ POST => '/accounts/me/email/request', 'user' ],
+    [ POST => '/accounts/me/email', 'user' ],
+    [ POST => '/accounts/me/phone/request', 'user' ],
+    [ POST => '/accounts/me/phone', 'user' ],
     [ GET => '/phone_countries', 'public' ],
     [ POST => '/accounts', 'admin' ],
     [ PUT => '/accounts/{id}', 'admin' ],
@@ -146,7 +150,10 @@ for my $walk (@walks) {
         my $before = db_snapshot();
         my $res = call($space => $method, $path, %opt);
         if ($want eq 'allowed') {
-            ok($res->code < 500 && $res->code != 401 && $res->code != 403, "$name: allowed (" . $res->code . ')')
+            # 403 Account unvalidated is past the access checks (the code
+            # requests of api-lifecycle.md 4.1/5.1 need a consumed token).
+            my $unvalidated = $res->code == 403 && (eval { json_of($res)->{message} } // '') eq 'Account unvalidated';
+            ok($res->code < 500 && $res->code != 401 && ($res->code != 403 || $unvalidated), "$name: allowed (" . $res->code . ')')
                 or diag(substr($res->content, 0, 200));
             next;
         }
