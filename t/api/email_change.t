@@ -108,6 +108,11 @@ unlike(U($u, GET => '/accounts/me')->content, qr/\b$code\b/, 'the code is nowher
 my $shown = json_of(call(space_a => GET => "/api/accounts/$u->{id}", headers => { 'x-api-key' => $admin }));
 is($shown->{email_change_code}{code}, $code, 'GET /accounts/{id}: the admin sees the code');
 is($shown->{phone_change_code}, undef, 'and no phone change');
+my $found = json_of(call(space_a => GET => "/api/accounts/$u->{name}\@a.test/search", headers => { 'x-api-key' => $admin }));
+ok($found->{email_change_code} && !exists $found->{email_change_code}{code}, 'the Search variant: shown without the code');
+my $put = json_of(call(space_a => PUT => "/api/accounts/$u->{id}", headers => { 'x-api-key' => $admin },
+                       json => { username => $u->{name}, password => 'secret123', algorithm => 'MD5', email => 'current@example.org' }));
+is($put->{email_change_code}{code}, $code, 'PUT /accounts/{id}: the Updated variant shows the code');
 
 # ---- 4.2 -------------------------------------------------------------------------------
 is_deeply(answer(confirm_code($u, 'wrong')), error422(code => 'The code must be 4 digits.'), 'code "wrong": digits');
