@@ -3,10 +3,12 @@
 -- (with 0011's attempts counter); requesting a code is a plain INSERT and
 -- the blocking service is 0011's account_codes_block_if_flooding.
 --
--- A confirmation locks the account's pending code (its newest unconsumed
--- one) FOR UPDATE, so concurrent confirmations of one account run one after
--- the other, each reading the attempts and consumed flag the previous one
--- left:
+-- A confirmation locks the account's row, then its pending code (its newest
+-- unconsumed one) FOR UPDATE, so concurrent confirmations of one account run
+-- one after the other, each reading the attempts and consumed flag the
+-- previous one left. The account's row comes first, as in accounts_update
+-- (0008: account row, then the contact locks) and in a deletion (account
+-- row, then its codes by cascade): the same order everywhere, no deadlock.
 --   * a wrong value adds one attempt, and only while attempts < 3: however
 --     many wrong values arrive at once, a code counts three;
 --   * the right value consumes the code and changes the account in the
@@ -34,6 +36,11 @@ DECLARE
     c email_change_codes%ROWTYPE;
     v_domain text;
 BEGIN
+    SELECT a.domain INTO v_domain FROM accounts a WHERE a.id = p_account_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'none'::text, 0;
+        RETURN;
+    END IF;
     SELECT * INTO c FROM email_change_codes e
      WHERE e.account_id = p_account_id AND NOT e.consumed
      ORDER BY e.id DESC LIMIT 1 FOR UPDATE;
@@ -55,7 +62,6 @@ BEGIN
     END IF;
     -- Re-checked now (1.6 item 12), under the lock writers of this email
     -- take (0008), when the request Space wants unique emails.
-    SELECT a.domain INTO v_domain FROM accounts a WHERE a.id = p_account_id;
     IF accounts_claim_contacts(v_domain, p_account_id, c.email, p_email_unique, NULL) IS NOT NULL THEN
         RETURN QUERY SELECT 'taken'::text, c.attempts::integer;
         RETURN;
@@ -79,6 +85,11 @@ DECLARE
     c phone_change_codes%ROWTYPE;
     v_domain text;
 BEGIN
+    SELECT a.domain INTO v_domain FROM accounts a WHERE a.id = p_account_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'none'::text, 0;
+        RETURN;
+    END IF;
     SELECT * INTO c FROM phone_change_codes e
      WHERE e.account_id = p_account_id AND NOT e.consumed
      ORDER BY e.id DESC LIMIT 1 FOR UPDATE;
@@ -98,7 +109,6 @@ BEGIN
         RETURN QUERY SELECT 'wrong'::text, c.attempts::integer;
         RETURN;
     END IF;
-    SELECT a.domain INTO v_domain FROM accounts a WHERE a.id = p_account_id;
     IF accounts_claim_contacts(v_domain, p_account_id, NULL, false, c.phone) IS NOT NULL
        OR EXISTS (SELECT 1 FROM accounts a
                    WHERE a.domain = v_domain AND a.username = c.phone AND a.id <> p_account_id) THEN

@@ -282,4 +282,18 @@ is(sql_value("SELECT (email = 'mixed\@example.org')::int FROM accounts WHERE id 
 is(count_of('200', @codes) + count_of('404', @codes) + count_of('410', @codes) + count_of('422', @codes), 10,
    'no other status (no 500)');
 
+# A confirmation and an admin's PUT of the same account and address at
+# once take their locks in one order (account row, then the address):
+# never a deadlock (which PostgreSQL would break with an error, a 503).
+my @pairs;
+for my $round (1 .. 6) {
+    my $p = user('a.test');
+    request_code($p, "both$round\@example.org");
+    push @pairs, race([ confirm_req($p, pending_code($p)),
+                        [ space_a => PUT => "/api/accounts/$p->{id}", headers => { 'x-api-key' => $admin },
+                          json => { username => $p->{name}, password => 'secret123', algorithm => 'MD5',
+                                    email => "both$round\@example.org" } ] ]);
+}
+is_deeply([ grep { $_ ne '200' } @pairs ], [], 'confirmation and PUT of one account and address at once: 200 both, 6 rounds');
+
 done_testing();
