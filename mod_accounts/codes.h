@@ -11,7 +11,8 @@
 
 #include "validation.h"
 
-/* Wrong values a code takes before it is exhausted (1.2). */
+/* Wrong values a code takes before it is exhausted (1.2); the functions of
+ * sql/0013 enforce the same number (for the log lines here). */
 #define CODES_MAX_ATTEMPTS 3
 
 /* The code parameter of 4.2 and 5.2: 'required', then Laravel's digits:4

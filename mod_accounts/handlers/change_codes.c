@@ -77,7 +77,14 @@ static int not_sent(accounts_request *req, change_code_kind kind, const char *co
 {
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, "%s change code for account %s not sent: %s",
                   kind_name(kind), req->caller->id, why);
-    store_change_code_delete(req->db, kind, code_id);
+    /* Should the delete fail too, a code nobody received stays pending: it
+     * can be guessed no better than any other, and the next request makes
+     * a newer one. */
+    if (store_change_code_delete(req->db, kind, code_id) != STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
+                      "undelivered %s change code of account %s could not be deleted",
+                      kind_name(kind), req->caller->id);
+    }
     return accounts_send_unavailable(req);
 }
 
