@@ -194,6 +194,11 @@ static int required_fails(json_object *params, const char *field)
     }
 }
 
+int fields_required_fails(json_object *params, const char *field)
+{
+    return required_fails(params, field);
+}
+
 /* Laravel's mb_strlen: input is valid UTF-8 (the parser checks), so code
  * points are the bytes that are not continuation bytes. */
 static size_t code_points(const char *s, size_t len)
@@ -370,6 +375,19 @@ int fields_phone_valid(apr_pool_t *p, const char *phone, const char **calling_co
         *calling_code_out = p ? apr_pstrdup(p, cc->code) : cc->code;
     }
     return cc != NULL;
+}
+
+int fields_phone_country_allowed(const accounts_space *rules, const char *calling_code)
+{
+    if (!rules || !rules->phone_countries || rules->phone_countries->nelts == 0) {
+        return 1;
+    }
+    for (int i = 0; i < rules->phone_countries->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(rules->phone_countries, i, const char *), calling_code) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---- email (4.3) ------------------------------------------------------------ */
@@ -599,16 +617,7 @@ void fields_check_phone(validation *v, json_object *params, const accounts_space
         validation_add(v, field, "The phone field contains an invalid number.");
     }
     /* A number without a country belongs to no authorized one. */
-    allowed = code != NULL;
-    if (allowed && rules && rules->phone_countries && rules->phone_countries->nelts > 0) {
-        allowed = 0;
-        for (int i = 0; i < rules->phone_countries->nelts; i++) {
-            if (strcmp(APR_ARRAY_IDX(rules->phone_countries, i, const char *), code) == 0) {
-                allowed = 1;
-                break;
-            }
-        }
-    }
+    allowed = code != NULL && fields_phone_country_allowed(rules, code);
     if (!allowed) {
         validation_add(v, field, "The phone number must belong to an authorized country.");
     }
@@ -791,11 +800,6 @@ void fields_check_dictionary_value(validation *v, json_object *params)
     if (string_code_points(val) > TEXT_MAX_LENGTH) {
         fail_max(v, field, TEXT_MAX_LENGTH);
     }
-}
-
-int fields_required_fails(json_object *params, const char *field)
-{
-    return required_fails(params, field);
 }
 
 /* ---- account types and actions (api-lifecycle.md 7.2, 7.3) ---------------- */

@@ -85,4 +85,8 @@ void fields_check_label(validation *v, json_object *params, const char *field,
  * NULL when only the verdict is wanted. */
 int fields_phone_valid(apr_pool_t *p, const char *phone, const char **calling_code);
 
+/* 1 when the Space's AccountsAllowedPhoneCountries lets numbers of that
+ * calling code in (an empty list, or no Space: every code). */
+int fields_phone_country_allowed(const accounts_space *rules, const char *calling_code);
+
 #endif

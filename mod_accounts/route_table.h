@@ -23,6 +23,11 @@
     X("DELETE", "/accounts/me/devices/{uuid}", ACCESS_USER, handle_me_device_delete) \
     X("GET", "/accounts/me/contacts", ACCESS_USER, handle_me_contacts_list) \
     X("GET", "/accounts/me/contacts/{sip}", ACCESS_USER, handle_me_contact_show) \
+    X("POST", "/accounts/me/email/request", ACCESS_USER, handle_me_email_request) \
+    X("POST", "/accounts/me/email", ACCESS_USER, handle_me_email_confirm) \
+    X("POST", "/accounts/me/phone/request", ACCESS_USER, handle_me_phone_request) \
+    X("POST", "/accounts/me/phone", ACCESS_USER, handle_me_phone_confirm) \
+    X("GET", "/phone_countries", ACCESS_PUBLIC, handle_phone_countries) \
     X("GET", "/accounts/me", ACCESS_USER, handle_me_show) \
     X("DELETE", "/accounts/me", ACCESS_USER, handle_me_delete) \
     X("POST", "/accounts/with-account-creation-token", ACCESS_PUBLIC, handle_create_with_token) \

@@ -479,6 +479,39 @@ store_status store_contact_remove(store *st, const char *id, const char *domain,
 store_status store_my_contacts(store *st, const char *account_id, apr_dbd_results_t **res);
 store_status store_my_contact_by_sip(store *st, const char *account_id, const char *username,
                                      const char *domain, apr_dbd_row_t **row);
+/* ---- email and phone change codes (store/change_codes.c) ---- */
+
+typedef enum { CHANGE_CODE_EMAIL, CHANGE_CODE_PHONE } change_code_kind;
+
+/* Before a code is made (api-lifecycle.md 4.1, 5.1): the blocking service
+ * (4.3; *blocked = 1 when it has just blocked the account: it made events
+ * codes of any kind in the last period_minutes; events 0 = off), and
+ * *validated = 1 when the account has a consumed creation token. */
+store_status store_change_code_gate(store *st, const char *account_id, long events,
+                                    long period_minutes, int *blocked, int *validated);
+
+/* A new code of the account for target (the new email or phone): *code_id. */
+store_status store_change_code_insert(store *st, change_code_kind kind, const char *account_id,
+                                      const char *target, const char *code, const char *ip,
+                                      const char *user_agent, const char **code_id);
+
+/* Removes a code that could not be delivered. */
+store_status store_change_code_delete(store *st, change_code_kind kind, const char *code_id);
+
+typedef enum {
+    CHANGE_CODE_NONE,      /* no pending code */
+    CHANGE_CODE_EXPIRED,   /* expired or exhausted */
+    CHANGE_CODE_WRONG,     /* another value: one attempt counted */
+    CHANGE_CODE_TAKEN,     /* the email/phone is another account's now */
+    CHANGE_CODE_DONE       /* consumed, the account changed and activated */
+} change_code_result;
+/* Confirms the account's pending code with code, in one transaction
+ * (sql/0013); expiry_minutes of the account's Space (0 = never);
+ * email_unique: the request Space's AccountsEmailUnique (emails only).
+ * *attempts: the code's wrong values so far. */
+store_status store_change_code_confirm(store *st, change_code_kind kind, const char *account_id,
+                                       const char *code, long expiry_minutes, int email_unique,
+                                       change_code_result *result, int *attempts);
 
 /* accountsctl purge: counts of deleted rows, in store_purge_names order. */
 #define STORE_PURGE_COUNT 7

@@ -75,7 +75,7 @@ static int deliver(accounts_request *req, const accounts_space *own, const accou
     return accounts_send_empty(req, HTTP_OK);
 }
 
-static const char *sign_off(apr_pool_t *p, const accounts_space *own)
+const char *email_sign_off(apr_pool_t *p, const accounts_space *own)
 {
     return apr_pstrcat(p, "\nRegards,\nThe ", own->name, " team\n",
                        own->mail_signature ? own->mail_signature : "",
@@ -106,7 +106,7 @@ int handle_send_provisioning_email(accounts_request *req)
         "Linphone app (Assistant > Fetch remote configuration):\n\n",
         url, "\n\n",
         "Linphone can be downloaded from https://www.linphone.org/.\n",
-        sign_off(r->pool, own), NULL);
+        email_sign_off(r->pool, own), NULL);
     return deliver(req, own, &a,
                    apr_pstrcat(r->pool, "Welcome to ", own->name,
                                ": Start using your account today", NULL),
@@ -156,7 +156,7 @@ int handle_send_reset_password_email(accounts_request *req)
         "This link expires in ", hours_text(r->pool, own->reset_password_expiry),
         own->reset_password_expiry == 60 ? " hour.\n" : " hours.\n",
         "If you did not ask for it, you can ignore this message.\n",
-        sign_off(r->pool, own), NULL);
+        email_sign_off(r->pool, own), NULL);
     return deliver(req, own, &a,
                    apr_pstrcat(r->pool, own->name, ": Reset your password", NULL),
                    body, "reset-password");

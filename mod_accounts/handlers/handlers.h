@@ -80,6 +80,8 @@ int handle_provisioning_space(accounts_request *req);
 /* emails.c */
 int handle_send_provisioning_email(accounts_request *req);
 int handle_send_reset_password_email(accounts_request *req);
+/* The end of every email: sign-off and the Space's signature. */
+const char *email_sign_off(apr_pool_t *p, const accounts_space *own);
 
 /* reset_page.c */
 int handle_reset_page_show(accounts_request *req);
@@ -144,5 +146,11 @@ int handle_admin_contact_add(accounts_request *req);
 int handle_admin_contact_remove(accounts_request *req);
 int handle_me_contacts_list(accounts_request *req);
 int handle_me_contact_show(accounts_request *req);
+/* change_codes.c */
+int handle_phone_countries(accounts_request *req);
+int handle_me_email_request(accounts_request *req);
+int handle_me_email_confirm(accounts_request *req);
+int handle_me_phone_request(accounts_request *req);
+int handle_me_phone_confirm(accounts_request *req);
 
 #endif

@@ -61,6 +61,7 @@ static const struct {
     { store_actions_statements, &store_actions_statement_count },
     { store_dictionary_statements, &store_dictionary_statement_count },
     { store_contacts_statements, &store_contacts_statement_count },
+    { store_change_codes_statements, &store_change_codes_statement_count },
 };
 
 int store_statements_total(void)

@@ -24,6 +24,7 @@ STORE_TABLE(types)
 STORE_TABLE(actions)
 STORE_TABLE(dictionary)
 STORE_TABLE(contacts)
+STORE_TABLE(change_codes)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

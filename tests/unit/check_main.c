@@ -38,6 +38,7 @@ int main(void)
     srunner_add_suite(sr, cli_suite());
     srunner_add_suite(sr, device_suite());
     srunner_add_suite(sr, push_suite());
+    srunner_add_suite(sr, codes_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

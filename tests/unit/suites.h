@@ -21,6 +21,7 @@ Suite *command_suite(void);
 Suite *cli_suite(void);
 Suite *device_suite(void);
 Suite *push_suite(void);
+Suite *codes_suite(void);
 
 /* A fresh pool per test (checked fixture). */
 extern apr_pool_t *test_pool;
