@@ -1,4 +1,5 @@
 #include "router.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -122,7 +123,10 @@ static int pattern_matches(apr_pool_t *p, const char *pattern, const segment *se
         if (plen >= 2 && lit[0] == '{' && lit[plen - 1] == '}') {
             char *value = router_decode_segment(p, segs[i].start, segs[i].len);
             char *name = apr_pstrndup(p, lit + 1, plen - 2);
-            if (!value || !*value || nparams == ROUTE_MAX_PARAMS) {
+            /* A parameter that is not UTF-8 (%FF) names nothing the database
+             * could hold: no route, rather than a query PostgreSQL refuses. */
+            if (!value || !*value || nparams == ROUTE_MAX_PARAMS
+                || !utf8_valid(value, strlen(value))) {
                 return 0;
             }
             if (is_id_name(name) && !is_decimal(value)) {

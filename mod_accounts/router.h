@@ -4,7 +4,8 @@
  *
  * Patterns are '/'-separated segments: a literal ("accounts"), "{id}" or
  * "{name_id}" (a decimal number only, so /accounts/me never reaches an id
- * route) or any other "{name}" (one non-empty segment, percent-decoded).
+ * route) or any other "{name}" (one non-empty segment, percent-decoded, and
+ * well-formed UTF-8: a parameter that is not gets the routing 404).
  */
 #ifndef ACCOUNTS_ROUTER_H
 #define ACCOUNTS_ROUTER_H

@@ -11,7 +11,7 @@ use Accounts::Test;
 use Accounts::Snapshot;
 use Accounts::Race;
 
-plan tests => 99;
+plan tests => 100;
 
 reset_db();
 my $admin_a = create_admin('contadmin', 'a.test');
@@ -132,9 +132,16 @@ is_deeply(json_of(call(space_a => GET => '/api/accounts/me/contacts/bob001%40a.t
 is_deeply(json_of(call(space_a => GET => '/api/accounts/me/contacts/bob001@A.Test', headers => \%alice)), contact_view($bob),
           'the domain in another case');
 for my $sip ('carol1@a.test', 'bob001', 'bob001@b.test', 'BOB001@a.test', 'nobody@a.test', 'erin01@b.test', '@a.test', 'bob001@',
-             'sip:bob001@a.test', 'bo%FF@a.test') {
+             'sip:bob001@a.test') {
     is_deeply(refused(call(space_a => GET => "/api/accounts/me/contacts/$sip", headers => \%alice)), $cnf,
               "{sip} $sip: 404 Contact not found");
+}
+# Not UTF-8 once decoded: the routing 404, before any lookup (also on the
+# older {sip} routes, which answered 503 before the router refused them).
+for my $path ('/api/accounts/me/contacts/bo%FF@a.test', '/api/accounts/bo%FF@a.test/info') {
+    my $res = call(space_a => GET => $path, headers => \%alice);
+    is_deeply([ $res->code, (json_of($res) // {})->{message} =~ /could not be found/ ? 1 : 0 ], [ 404, 1 ],
+              "GET $path: the routing 404");
 }
 # Whatever the vhost: the caller's own contacts.
 is_deeply(json_of(call(space_b => GET => '/sip/v1/accounts/me/contacts', headers => \%alice)), [ contact_view($alice), contact_view($bob), contact_view($dave) ],

@@ -75,6 +75,13 @@ START_TEST(parameters_are_percent_decoded)
                                   "/accounts/bob%40sip.example.org/info", &m), ROUTE_FOUND);
     ck_assert_str_eq(router_param(&m, "sip"), "bob@sip.example.org");
     ck_assert_ptr_null(router_param(&m, "id"));
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET",
+                                  "/accounts/b%C3%B6b%40sip.example.org/info", &m), ROUTE_FOUND);
+    /* Not UTF-8 once decoded (a lone byte, an overlong '/'): no route. */
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/ab%FF%40x/info", &m),
+                     ROUTE_NOT_FOUND);
+    ck_assert_int_eq(router_match(test_pool, table, N, "GET", "/accounts/ab%C0%AF%40x/info", &m),
+                     ROUTE_NOT_FOUND);
 }
 END_TEST
 
