@@ -18,6 +18,8 @@
 #include <apr_optional.h>
 #include <apr_strings.h>
 #include <ap_expr.h>
+#include <http_config.h>
+#include <util_cfgtree.h>
 #include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
@@ -200,6 +202,77 @@ static int any_space(server_rec *s)
     return 0;
 }
 
+/* ---- the database directives a Space needs ------------------------------- */
+
+/* mod_dbd keeps its configuration to itself: whether a Space has DBDriver
+ * and DBDParams is read from the configuration tree, globally or in its
+ * <VirtualHost> (any container inside counts, <IfModule> included). */
+static int tree_has(const ap_directive_t *node, const char *name)
+{
+    for (; node; node = node->next) {
+        if (strcasecmp(node->directive, name) == 0) {
+            return 1;
+        }
+        if (node->first_child && strcasecmp(node->directive, "<VirtualHost") != 0
+            && tree_has(node->first_child, name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The <VirtualHost> node that defined sv (by file and line), or NULL. */
+static const ap_directive_t *vhost_node(const ap_directive_t *node, const server_rec *sv)
+{
+    for (; node; node = node->next) {
+        const ap_directive_t *found;
+        if (strcasecmp(node->directive, "<VirtualHost") == 0) {
+            if (sv->defn_name && node->filename && node->line_num == (int)sv->defn_line_number
+                && strcmp(node->filename, sv->defn_name) == 0) {
+                return node;
+            }
+            continue;
+        }
+        if (node->first_child && (found = vhost_node(node->first_child, sv))) {
+            return found;
+        }
+    }
+    return NULL;
+}
+
+/* NULL, or what a Space lacks: without DBDriver and DBDParams, mod_dbd has
+ * no database for it and every request would get a 503 ("no database
+ * connection") at run time. Said at configuration time instead. */
+static const char *missing_database(apr_pool_t *p, server_rec *s)
+{
+    for (server_rec *sv = s; sv; sv = sv->next) {
+        accounts_server_conf *conf = ap_get_module_config(sv->module_config, &accounts_module);
+        const ap_directive_t *vhost;
+        const char *lacks[2];
+        int n = 0;
+
+        if (!conf->space->domain) {
+            continue;
+        }
+        vhost = sv->is_virtual ? vhost_node(ap_conftree, sv) : NULL;
+        for (int i = 0; i < 2; i++) {
+            const char *name = i == 0 ? "DBDriver" : "DBDParams";
+            if (!tree_has(ap_conftree, name) && !(vhost && tree_has(vhost->first_child, name))) {
+                lacks[n++] = name;
+            }
+        }
+        if (n) {
+            return apr_psprintf(p, "mod_accounts: AccountsSpace %s (%s:%d) has no %s%s%s: give it "
+                                "its database with DBDriver pgsql and DBDParams \"host=... "
+                                "dbname=... user=...\", globally or in its virtual host",
+                                conf->space->domain, sv->defn_name ? sv->defn_name : "the main server",
+                                (int)sv->defn_line_number, lacks[0], n == 2 ? " and no " : "",
+                                n == 2 ? lacks[1] : "");
+        }
+    }
+    return NULL;
+}
+
 static int accounts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                 apr_pool_t *ptemp, server_rec *s)
 {
@@ -215,7 +288,7 @@ static int accounts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "mod_accounts needs mod_dbd: LoadModule dbd_module first");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if ((err = build_registry(pconf, s, &registry))) {
+    if ((err = build_registry(pconf, s, &registry)) || (err = missing_database(ptemp, s))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -281,7 +354,8 @@ static void accounts_test_config(apr_pool_t *pconf, server_rec *s)
                      "mod_accounts needs mod_dbd: LoadModule dbd_module first");
         exit(1);
     }
-    if (any_space(s) && (err = build_registry(pconf, s, &registry))) {
+    if (any_space(s) && ((err = build_registry(pconf, s, &registry))
+                         || (err = missing_database(pconf, s)))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "%s", err);
         exit(1);
     }

@@ -8,7 +8,7 @@ use lib 't/lib', 'lib';
 use Accounts::Test;
 use File::Temp qw(tempdir);
 
-plan tests => 7;
+plan tests => 11;
 
 my $dir = tempdir(CLEANUP => 1);
 my $modules = $ENV{ACCOUNTS_HTTPD_MODULES};
@@ -31,19 +31,35 @@ sub configtest {
 my ($rc, $out, $err) = configtest('');
 isnt($rc, 0, 'a Space without mod_dbd loaded: apache2 -t fails');
 like($err . $out, qr/mod_accounts needs mod_dbd: LoadModule dbd_module first/, 'and says what to load');
-($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n");
-is($rc, 0, 'with mod_dbd: passes') or diag($err);
+my $dbd = "LoadModule dbd_module $modules/mod_dbd.so\n";
+my $db = "DBDriver pgsql\nDBDParams \"host=/nonexistent dbname=accounts\"\n";
+
+# A Space without its database directives: said at configuration time (it
+# used to be "no database connection (is PostgreSQL reachable?)" on every
+# request of the running server).
+($rc, $out, $err) = configtest($dbd);
+isnt($rc, 0, 'with mod_dbd but no DBDriver nor DBDParams: apache2 -t fails');
+like($err . $out, qr{AccountsSpace sip\.example\.org \(\Q$dir\E/httpd\.conf:\d+\) has no DBDriver and no DBDParams: give it its database with DBDriver pgsql and DBDParams},
+     'naming the Space, its virtual host and what is missing') or diag($err);
+($rc, $out, $err) = configtest("${dbd}DBDriver pgsql\n");
+like($err . $out, qr{has no DBDParams: }, 'only DBDParams missing: says so') or diag($err);
+($rc, $out, $err) = configtest($dbd, "<VirtualHost *:80>\n    AccountsSpace sip.example.org\n    DBDriver pgsql\n"
+    . "    DBDParams \"host=/nonexistent dbname=accounts\"\n</VirtualHost>\n");
+is($rc, 0, 'the directives in the virtual host itself: passes') or diag($err);
+
+($rc, $out, $err) = configtest("$dbd$db");
+is($rc, 0, 'with mod_dbd and a database: passes') or diag($err);
 like($err . $out, qr/Syntax OK/, 'Syntax OK');
 
 # Two virtual hosts defining one Space differently: both are named.
-($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n",
+($rc, $out, $err) = configtest("$dbd$db",
     "<VirtualHost *:80>\n    ServerName sip.example.org\n    AccountsSpace sip.example.org\n</VirtualHost>\n"
     . "<VirtualHost *:8080>\n    ServerName sip.example.org\n    AccountsSpace Sip.Example.org\n"
     . "    AccountsMaxAccounts 10\n</VirtualHost>\n");
 isnt($rc, 0, 'one Space defined twice differently: apache2 -t fails');
 like($err . $out, qr{AccountsSpace sip\.example\.org is defined twice with different settings \(AccountsMaxAccounts differs, in the virtual host at \Q$dir\E/httpd\.conf:\d+ and in the one at \Q$dir\E/httpd\.conf:\d+\)},
      'naming the file and line of both virtual hosts') or diag($err);
-($rc, $out, $err) = configtest("LoadModule dbd_module $modules/mod_dbd.so\n",
+($rc, $out, $err) = configtest("$dbd$db",
     "<VirtualHost *:80>\n    ServerName sip.example.org\n    AccountsSpace sip.example.org\n</VirtualHost>\n"
     . "<VirtualHost *:8080>\n    ServerName sip.example.org\n    AccountsSpace SIP.Example.ORG\n</VirtualHost>\n");
 is($rc, 0, 'AccountsSpace values that differ only in case are one Space') or diag($err);

@@ -84,10 +84,13 @@ for my $f (@found) {
     $text =~ s/^(\s*SSLCertificateFile\s+).*$/$1$dir\/cert.pem/mg;
     $text =~ s/^(\s*SSLCertificateKeyFile\s+).*$/$1$dir\/key.pem/mg;
     $text =~ s/^(\s*AccountsProvisioningSections\s+).*$/$1$dir\/sections.ini/mg;
+    # A snippet of one virtual host leaves the database to the rest of
+    # httpd.conf: give it one (a block's own DBD lines come later and win).
+    my $database = "DBDriver pgsql\nDBDParams \"host=/nonexistent dbname=accounts\"\n";
     my $conf = "$dir/httpd.conf";
     open my $fh, '>', $conf or die;
     print $fh "ServerRoot \"$dir\"\nPidFile \"$dir/httpd.pid\"\nErrorLog \"$dir/error_log\"\n"
-        . "DefaultRuntimeDir \"$dir\"\nServerName localhost\nListen 127.0.0.1:1\n$load\n"
+        . "DefaultRuntimeDir \"$dir\"\nServerName localhost\nListen 127.0.0.1:1\n$load\n$database"
         . "# ---- $file line $line ----\n$text";
     close $fh;
     my ($rc, $out, $err) = Accounts::Test::_run($ENV{ACCOUNTS_HTTPD}, '-t', '-f', $conf);
