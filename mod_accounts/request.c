@@ -30,8 +30,12 @@ store *accounts_db(accounts_request *req)
     }
     dbd = accounts_dbd_acquire(req->r);
     if (!dbd) {
+        /* mod_dbd logged why just before (AH00629 cannot connect, or
+         * AH00632 failed to prepare: a schema older than the module). */
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r,
-                      "no database connection (is PostgreSQL reachable?)");
+                      "no database connection: PostgreSQL is unreachable, or its schema is older "
+                      "than this module (mod_dbd's error above says which; after an upgrade, run "
+                      "accountsctl migrate)");
         return NULL;
     }
     req->db = accounts_store_on(req->r->pool, dbd, req->r->server);
