@@ -116,7 +116,9 @@ is_deeply(refused(A(DELETE => "/accounts/$id/dictionary/$k256")), [ 422, { messa
           'DELETE, a key of 256 characters: 422');
 # A key that is not UTF-8 names no entry (PostgreSQL could store none): the
 # router answers its 404 for such a path, before any lookup.
-for my $case ([ GET => 'ab%FFcd' ], [ DELETE => 'ab%FFcd' ], [ POST => 'ab%C0%AFcd', json => { value => 'v' } ]) {
+# (Not the byte strings hostile.t sends as passwords: zzz_secrets.t would
+# find them in the "no route" debug line.)
+for my $case ([ GET => 'dk%FFey' ], [ DELETE => 'dk%FFey' ], [ POST => 'dk%C0%AFey', json => { value => 'v' } ]) {
     my ($m, $k, %o) = @$case;
     my $res = A($m => "/accounts/$id/dictionary/$k", %o);
     is_deeply([ $res->code, (json_of($res) // {})->{message} =~ /could not be found/ ? 1 : 0 ], [ 404, 1 ],
