@@ -3,7 +3,8 @@
 # push-delivered recovery token, then the confirmation that leads to the
 # reset-password page. space_a: defaults (AccountsRecoveryCodeExpiry 10,
 # AccountsRecoveryTokenExpiry 60, AccountsBlockingEvents 5); space_b: mail
-# and SMS fail (/bin/false); space_c: AccountsBlockingEvents 3.
+# and SMS fail (/bin/false); space_c: AccountsBlockingEvents 3; space_r:
+# AccountsEmailUnique Off, recovery tokens and codes that never expire.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
@@ -16,7 +17,7 @@ command_reset('sms');
 my $maildir = Apache::Test::vars('serverroot') . '/mail';
 system('rm', '-rf', $maildir);
 
-my %base = (space_a => '/api', space_b => '/sip/v1', space_c => '/api');
+my %base = (space_a => '/api', space_b => '/sip/v1', space_c => '/api', space_r => '/api');
 my $FORM = { 'Content-Type' => 'application/x-www-form-urlencoded' };
 
 sub form_body { my $u = URI->new('http:'); $u->query_form(@_); return $u->query // '' }
@@ -327,6 +328,37 @@ is(codes_of($liam), 0, 'the code is not kept');
 is(token_row($tok), 'f null', 'the token is unused again');
 command_behave('sms');
 is(send_code(space_a => phone => '+33612121212', account_recovery_token => $tok)->code, 200, 'and works once SMS does');
+
+# ---- emails not unique (space_r) ------------------------------------------------------
+$res = call(space_r => GET => '/api/recovery/email');
+like($res->content, qr/<input id="username" name="username"[^>]*required>/, 'space_r: the username is a required input');
+$res = send_code(space_r => email => 'shared.rec@example.org');
+is($res->code, 422, 'space_r: email without username: 422');
+like($res->content, qr/The username field is required\./, 'username: required');
+my $r1 = account('r.test', username => 'rosa01', email => 'shared.rec@example.org');
+my $r2 = account('r.test', username => 'rosa02', email => 'Shared.Rec@example.org');
+my $r3 = account('r.test', username => 'rosa03', email => 'shared.rec@example.org', phone => '+33614141414');
+$mails = mail_count();
+$res = send_code(space_r => email => 'shared.rec@example.org', username => 'rosa02');
+is($res->code, 200, 'space_r: email and username');
+is(join(',', map { codes_of($_) } $r1, $r2, $r3), '0,1,0', 'the code is for the account of that username');
+($head, $body) = last_mail();
+is($head->{To}, 'Shared.Rec@example.org', "to that account's address");
+unlike($body, qr/valid for/, 'AccountsRecoveryCodeExpiry 0: no lifetime line');
+sql("UPDATE account_recovery_codes SET created_at = now() - interval '1 day' WHERE account_id = $r2");
+$h1 = handle_of(send_code(space_r => email => 'shared.rec@example.org', username => 'rosa02'));
+is(confirm(space_r => recovery => $h1, code => code_of($r2))->code, 303, 'codes never expire there (a day old: still good)');
+is(send_code(space_r => email => 'shared.rec@example.org', username => 'rosa09')->content =~ /A recovery code was sent if the account exists/ ? 1 : 0, 1,
+   'another username: no account');
+is(send_code(space_r => email => 'shared.rec@example.org', username => '+33614141414')->code, 200,
+   'the username field holding the phone of an account with that email');
+is(codes_of($r3), 1, 'finds that account');
+command_reset('sms');
+my $r4 = account('r.test', phone => '+33615151515');
+$tok = token('r.test', age => 60 * 24 * 30);
+is(call(space_r => GET => "/api/recovery/phone/$tok")->code, 200, 'AccountsRecoveryTokenExpiry 0: a month-old token still opens');
+is(send_code(space_r => phone => '+33615151515', account_recovery_token => $tok)->code, 200, 'and sends');
+is((command_calls('sms'))[0]{stdin}, 'Your Space R validation code is ' . code_of($r4) . '.', 'the SMS without a lifetime');
 
 # ---- 11: concurrency ------------------------------------------------------------------
 # One token: one lookup, one SMS, whatever the number of requests at once.
