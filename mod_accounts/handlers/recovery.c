@@ -20,9 +20,6 @@ APLOG_USE_MODULE(accounts);
 
 #define TITLE "Account recovery"
 #define TOKEN_FIELD "account_recovery_token"
-/* 1.5: the handle the confirm form carries instead of the account id. */
-#define RECOVERY_HANDLE_LENGTH 32
-/* 6.3 step 4's window is a constant of the contract, not a setting. */
 
 typedef struct {
     const char *email, *username, *phone, *token;   /* as submitted (NULL: none) */
