@@ -82,3 +82,17 @@ const char *codes_email_body(apr_pool_t *p, const char *space_name, const char *
             ? apr_psprintf(p, "This code is valid for %ld minutes.\n", expiry_minutes) : "",
         "If you did not ask for it, you can ignore this message.\n", NULL);
 }
+
+const char *codes_recovery_email_body(apr_pool_t *p, const char *space_name, const char *code,
+                                      long expiry_minutes)
+{
+    return apr_pstrcat(p,
+        "Account recovery request\n\n",
+        "We received a request to recover your account on ", space_name, ".\n\n",
+        "To proceed, please enter the verification code below:\n\n",
+        code, "\n\n",
+        expiry_minutes > 0
+            ? apr_psprintf(p, "This code is valid for %ld minutes.\n", expiry_minutes) : "",
+        "If you did not ask for it, you can ignore this message: your password is unchanged.\n",
+        NULL);
+}

@@ -35,4 +35,9 @@ const char *codes_phone_sms_text(apr_pool_t *p, const char *space_name, const ch
 const char *codes_email_body(apr_pool_t *p, const char *space_name, const char *code,
                              long expiry_minutes);
 
+/* The body of the recovery email of 6.3, up to the sign-off: the recovery
+ * asked on the Space, the code alone on its own line, its lifetime unless 0. */
+const char *codes_recovery_email_body(apr_pool_t *p, const char *space_name, const char *code,
+                                      long expiry_minutes);
+
 #endif

@@ -86,6 +86,10 @@
     X("POST", "/account_creation_tokens/using-account-creation-request-token", ACCESS_PUBLIC, handle_creation_token_from_request) \
     X("POST", "/account_creation_tokens/send-by-push", ACCESS_PUBLIC, handle_creation_token_send_by_push) \
     X("POST", "/account_recovery_tokens/send-by-push", ACCESS_PUBLIC, handle_recovery_token_send_by_push) \
-    X("POST", "/account_creation_tokens/consume", ACCESS_USER, handle_creation_token_consume)
+    X("POST", "/account_creation_tokens/consume", ACCESS_USER, handle_creation_token_consume) \
+    X("GET", "/recovery/phone/{account_recovery_token}", ACCESS_PUBLIC, handle_recovery_phone_page) \
+    X("GET", "/recovery/email", ACCESS_PUBLIC, handle_recovery_email_page) \
+    X("POST", "/recovery", ACCESS_PUBLIC, handle_recovery_send) \
+    X("POST", "/recovery/confirm", ACCESS_PUBLIC, handle_recovery_confirm)
 
 #endif

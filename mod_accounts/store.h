@@ -577,4 +577,60 @@ store_status store_creation_token_consume(store *st, const char *token_hash, con
                                           const char *ip, const char *user_agent,
                                           consumed_creation_token *out);
 
+/* ---- account recovery (store/recovery.c, sql/0014) ---- */
+
+/* 6.1: STORE_NOT_FOUND when no unused recovery token of domain has that
+ * hash; else *live = 0 once it is older than expiry_minutes (0 = never). */
+store_status store_recovery_token_state(store *st, const char *token_hash, const char *domain,
+                                        long expiry_minutes, int *live);
+
+typedef struct {
+    const char *domain;        /* the request Space's accounts only */
+    const char *token_hash;    /* phone branch: the recovery token's; NULL: email branch */
+    long token_expiry;         /* AccountsRecoveryTokenExpiry */
+    const char *email, *username, *phone;
+    int email_unique;          /* the request Space's AccountsEmailUnique */
+    long blocking_events, blocking_period;
+    const char *code, *handle_hash, *ip, *user_agent;
+} recovery_send_args;
+
+typedef enum {
+    RECOVERY_BAD_TOKEN,     /* phone branch: no unused, unexpired token of the Space */
+    RECOVERY_NO_ACCOUNT,    /* no (unblocked) account matched; the token is used up */
+    RECOVERY_RECENT,        /* an unconsumed recovery code younger than an hour */
+    RECOVERY_BLOCKED,       /* the blocking service has just blocked the account */
+    RECOVERY_CREATED        /* code and handle stored, the token used and linked */
+} recovery_send_result;
+
+typedef struct {
+    recovery_send_result result;
+    const char *account_id, *code_id, *token_id;   /* NULL when not applicable */
+    const char *target;     /* the account's email (email branch) or phone */
+} recovery_sent;
+
+/* 6.3 steps 2 to 6 up to the delivery, in one transaction (sql/0014). */
+store_status store_recovery_send(store *st, const recovery_send_args *in, recovery_sent *out);
+
+/* The code was not delivered: deletes it, makes the token (if any) unused. */
+store_status store_recovery_undo(store *st, const char *code_id, const char *token_id);
+
+typedef enum {
+    RECOVERY_CODE_UNKNOWN,   /* no code of the domain's unblocked accounts has the handle */
+    RECOVERY_CODE_EXPIRED,   /* consumed, superseded, expired or exhausted */
+    RECOVERY_CODE_WRONG,     /* another value: one attempt counted */
+    RECOVERY_CODE_DONE       /* consumed */
+} recovery_code_result;
+
+typedef struct {
+    recovery_code_result result;
+    int attempts;
+    const char *account_id, *email;   /* email: the account's, for the reset token */
+} recovery_confirmed;
+
+/* 6.4: confirms the handle's code (sql/0014); run it in a transaction with
+ * store_reset_token_insert so that a consumed code always left a token. */
+store_status store_recovery_confirm(store *st, const char *domain, const char *handle_hash,
+                                    const char *code, long expiry_minutes,
+                                    recovery_confirmed *out);
+
 #endif

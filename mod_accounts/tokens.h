@@ -11,5 +11,7 @@
 /* api-lifecycle.md 1.5 */
 #define CREATION_REQUEST_TOKEN_LENGTH 13
 #define RECOVERY_TOKEN_LENGTH 13
+/* The handle the recovery confirm form carries instead of the account id. */
+#define RECOVERY_HANDLE_LENGTH 32
 
 #endif

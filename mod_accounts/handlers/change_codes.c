@@ -234,9 +234,8 @@ static int check_new_phone(accounts_request *req, validation *v)
     return ACCOUNTS_CONTINUE;
 }
 
-/* Runs the SMS command: NULL when sent, else why not. */
-static const char *send_sms(accounts_request *req, const accounts_space *own, const char *phone,
-                            const char *text)
+const char *send_sms(accounts_request *req, const accounts_space *own, const char *phone,
+                     const char *text)
 {
     apr_pool_t *p = req->r->pool;
     apr_array_header_t *words = NULL, *extra = apr_array_make(p, 1, sizeof(const char *));

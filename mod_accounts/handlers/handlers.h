@@ -148,9 +148,19 @@ int handle_me_contacts_list(accounts_request *req);
 int handle_me_contact_show(accounts_request *req);
 /* change_codes.c */
 int handle_phone_countries(accounts_request *req);
+/* Runs own's SMS command (AccountsSmsCommand) with phone reduced to its '+'
+ * and digits as last argument, text on stdin: NULL when sent, else why not. */
+const char *send_sms(accounts_request *req, const accounts_space *own, const char *phone,
+                     const char *text);
 int handle_me_email_request(accounts_request *req);
 int handle_me_email_confirm(accounts_request *req);
 int handle_me_phone_request(accounts_request *req);
 int handle_me_phone_confirm(accounts_request *req);
+
+/* recovery.c (api-lifecycle.md 6) */
+int handle_recovery_phone_page(accounts_request *req);
+int handle_recovery_email_page(accounts_request *req);
+int handle_recovery_send(accounts_request *req);
+int handle_recovery_confirm(accounts_request *req);
 
 #endif

@@ -62,6 +62,7 @@ static const struct {
     { store_dictionary_statements, &store_dictionary_statement_count },
     { store_contacts_statements, &store_contacts_statement_count },
     { store_change_codes_statements, &store_change_codes_statement_count },
+    { store_recovery_statements, &store_recovery_statement_count },
 };
 
 int store_statements_total(void)

@@ -25,6 +25,7 @@ STORE_TABLE(actions)
 STORE_TABLE(dictionary)
 STORE_TABLE(contacts)
 STORE_TABLE(change_codes)
+STORE_TABLE(recovery)
 #undef STORE_TABLE
 
 /* 1 when the column holds SQL true. */

@@ -89,6 +89,10 @@ my @routes = (
     [ POST => '/account_creation_tokens/send-by-push', 'public' ],
     [ POST => '/account_recovery_tokens/send-by-push', 'public' ],
     [ POST => '/account_creation_tokens/consume', 'user' ],
+    [ GET => '/recovery/phone/{account_recovery_token}', 'public' ],
+    [ GET => '/recovery/email', 'public' ],
+    [ POST => '/recovery', 'public' ],
+    [ POST => '/recovery/confirm', 'public' ],
 );
 
 # ---- the table is the module's -------------------------------------------------------
@@ -158,6 +162,7 @@ sub request_for {
         $path =~ s/\{auth_token\}/$token/;
     }
     $path =~ s/\{provisioning_token\}/'P' x 13/e;
+    $path =~ s/\{account_recovery_token\}/'Q' x 13/e;
     $path =~ s/\{token\}/'R' x 16/e;
     $path =~ s/\{uuid\}/urn:uuid:00000000-0000-0000-0000-000000000000/;
     $path =~ s/\{(type_id|action_id)\}/999999/;

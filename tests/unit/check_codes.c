@@ -101,6 +101,11 @@ START_TEST(the_texts_carry_the_code_and_its_lifetime)
     ck_assert_ptr_nonnull(strstr(body, "\nThis code is valid for 15 minutes.\n"));
     body = codes_email_body(test_pool, "Space C", "4567", 0);
     ck_assert_ptr_null(strstr(body, "valid for"));
+    body = codes_recovery_email_body(test_pool, "Space C", "4567", 15);
+    ck_assert_ptr_nonnull(strstr(body, "recover your account on Space C.\n"));
+    ck_assert_ptr_nonnull(strstr(body, "\n4567\n"));
+    ck_assert_ptr_nonnull(strstr(body, "\nThis code is valid for 15 minutes.\n"));
+    ck_assert_ptr_null(strstr(codes_recovery_email_body(test_pool, "Space C", "4567", 0), "valid for"));
 }
 END_TEST
 
