@@ -20,6 +20,7 @@ SCENARIOS = [
     # name, label, unit of the rate, target on the ratio to (a)
     ("a_static", "(a) static 50-byte file", "req/s", None),
     ("b_me", "(b) GET /accounts/me, API key", "req/s", 0.35),
+    ("b2_me_keys", "(b') /accounts/me, 1 of 100,000 keys", "req/s", 0.60),
     ("c_digest", "(c) digest handshake (401 + 200)", "handshakes/s", 0.12),
     ("d_create", "(d) POST /accounts (admin)", "req/s", 0.08),
     ("e_page_first", "(e) GET /accounts?page=first", "req/s", None),
