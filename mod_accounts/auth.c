@@ -147,7 +147,10 @@ static int authenticate_api_key(accounts_request *req, const char *key, int show
                       "API key of account %s refused (other IP or expired)", caller->id);
         return refuse_api_key(req);
     }
-    if (api_key_should_touch(idle)
+    if (api_key_should_touch(idle, api_key_expiry_minutes(
+                                       store_column(db, row, API_KEY_COL_USER_KEY)[0] == 't',
+                                       own ? own->api_key_expiry : req->space->api_key_expiry,
+                                       store_column(db, row, API_KEY_COL_EXPIRY_MINUTES)))
         && store_api_key_touch(db, store_column(db, row, API_KEY_COL_ID)) == STORE_ERROR) {
         return accounts_send_unavailable(req);
     }

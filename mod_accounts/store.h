@@ -52,6 +52,13 @@ store_status store_select(store *st, const char *label, apr_dbd_results_t **res,
 store_status store_exec(store *st, const char *label, int *nrows,
                         int nargs, const char **args);
 
+/* Runs sql (one statement, its values already in it: numbers the database
+ * gave, nothing a client sent) in a transaction committed with
+ * synchronous_commit off: the caller does not wait for the WAL flush, and
+ * a crash may lose it (up to three times wal_writer_delay). Only for
+ * writes whose loss is harmless. Not inside store_begin/store_end. */
+store_status store_exec_async_commit(store *st, const char *label, const char *sql);
+
 /* One row's column, NULL for SQL NULL. */
 const char *store_column(store *st, apr_dbd_row_t *row, int col);
 

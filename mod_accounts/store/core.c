@@ -304,6 +304,32 @@ store_status store_exec(store *st, const char *label, int *nrows,
     return STORE_OK;
 }
 
+store_status store_exec_async_commit(store *st, const char *label, const char *sql)
+{
+    const char *script;
+    int nrows = 0, rv;
+
+    if (st->txn || !pg_conn(st)) {
+        return STORE_ERROR;
+    }
+    reconnect_if_closed(st);
+    /* One round trip: the simple query protocol runs the four statements
+     * in order and stops at the first error. */
+    script = apr_pstrcat(st->pool, "BEGIN; SET LOCAL synchronous_commit TO off; ", sql,
+                         "; COMMIT", NULL);
+    rv = apr_dbd_query(st->driver, st->handle, &nrows, script);
+    if (rv != 0) {
+        const char *why = failure_reason(st, rv);
+        /* Stopped after BEGIN: leave no aborted transaction on a pooled
+         * connection (a no-op, with a warning, when none is open). */
+        if (PQstatus(pg_conn(st)) == CONNECTION_OK) {
+            apr_dbd_query(st->driver, st->handle, &nrows, "ROLLBACK");
+        }
+        return log_failure(st, "statement", label, why);
+    }
+    return STORE_OK;
+}
+
 const char *store_column(store *st, apr_dbd_row_t *row, int col)
 {
     const char *value = NULL;

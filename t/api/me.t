@@ -7,7 +7,7 @@ use Accounts::Test;
 use Digest::SHA qw(sha256_hex);
 use Digest::MD5 qw(md5_hex);
 
-plan tests => 45;
+plan tests => 47;
 
 reset_db();
 my $key = create_admin('admin', 'a.test', '--password', 'secret123', '--algorithm', 'MD5');
@@ -102,11 +102,16 @@ $res = me('x-api-key' => $bkey);
 is(json_of($res)->{realm}, 'realm-b.test',
    "an account of Space B on Space A's vhost: its own Space's realm");
 
-# ---- last use is recorded, at most once a minute -------------------------
+# ---- last use is recorded, once a tenth of the key's lifetime ------------
+# (AccountsApiKeyExpiry 30 here: every 3 minutes; api_key_touch_interval.)
 my $old = user_key($id, undef, 5);
 me('x-api-key' => $old) for 1 .. 3;
 is(sql_value("SELECT requests || ' ' || (last_used_at > now() - interval '10 seconds') FROM api_keys WHERE key_hash = '"
              . sha256_hex($old) . "'"), '1 true', 'a stale last_used_at is refreshed once, not on every request');
+my $recent = user_key($id, undef, 2);
+is(me('x-api-key' => $recent)->code, 200, 'a key used 2 minutes ago: 200');
+is(sql_value("SELECT requests || ' ' || (last_used_at < now() - interval '100 seconds') FROM api_keys WHERE key_hash = '"
+             . sha256_hex($recent) . "'"), '0 true', '... and no write: 2 minutes is under the 3-minute touch interval');
 
 # ---- blocked and deleted accounts ------------------------------------------
 sql("UPDATE accounts SET blocked = true WHERE id = $id");
