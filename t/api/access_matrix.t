@@ -208,6 +208,24 @@ for my $walk (@walks) {
     }
 }
 
+# ---- cross-site: every credentialed route with a super admin's cookie --------------------
+# A page of another site makes the browser send the cookie (issue 13, item 1):
+# whatever the route, the request is refused before anything is read or
+# written, new routes included.
+my $cookie_key = $identity{'super admin'}->();
+for my $route (grep { $_->[2] ne 'public' } @order) {
+    my ($method, $template) = @$route;
+    my ($path, %opt) = request_for('space_a', $method, $template, undef);
+    $opt{headers}{Cookie} = "x-api-key=$cookie_key";
+    $opt{headers}{'Sec-Fetch-Site'} = 'cross-site';
+    $opt{headers}{Origin} = 'https://evil.example';
+    my $before = db_snapshot();
+    my $res = call(space_a => $method, $path, %opt);
+    is_deeply([ $res->code, json_of($res) ], [ 403, { message => 'Cross-site request refused' } ],
+              "cross-site with the cookie: $method $template: 403");
+    is_deeply(db_snapshot(), $before, "cross-site with the cookie: $method $template: nothing written");
+}
+
 # ---- cross-Space: an admin of B on its own vhost and A's accounts ------------------------
 my $admin_b = create_admin('isoadminb', 'b.test');
 my $victim = target('a.test');
