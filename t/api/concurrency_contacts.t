@@ -7,69 +7,14 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib', 'lib';
 use Accounts::Test;
-use Time::HiRes qw(sleep);
-use IO::Socket::INET;
+use Accounts::Race;
 use JSON::PP ();
-use POSIX ();
 
 plan tests => 23;
 
 reset_db();
 my $admin = create_admin('racechief', 'a.test');
 my %admin = ('x-api-key' => $admin);
-
-# Runs $n requests at once; returns [status, body] of each. $make->($i)
-# returns (space, method, path, headers => {...}, json => {...}). Each
-# client connects first, then all send together when the parent opens the
-# gate (a pipe it closes): a lost race needs two requests to meet within
-# about one database round trip, which forked LWP clients started by the
-# clock, as in concurrency.t, seldom manage on a small machine.
-sub race {
-    my ($n, $make) = @_;
-    my $codec = JSON::PP->new->utf8->canonical;
-    pipe(my $gate_r, my $gate_w) or die $!;
-    my @kids;
-    for my $i (1 .. $n) {
-        my ($space, $method, $path, %o) = $make->($i);
-        my ($host) = space_url($space) =~ m{^http://(.+)$};
-        my $body = $codec->encode($o{json});
-        remember_secret(@{ $o{json} }{qw(password account_creation_token)}, values %{ $o{headers} || {} });
-        my $req = "$method $path HTTP/1.0\r\nHost: $host\r\nContent-Type: application/json\r\n"
-                . 'Content-Length: ' . length($body) . "\r\n"
-                . join('', map { "$_: $o{headers}{$_}\r\n" } sort keys %{ $o{headers} || {} })
-                . "\r\n$body";
-        pipe(my $r, my $w) or die $!;
-        my $pid = fork // die $!;
-        if (!$pid) {
-            close $gate_w;
-            close $r;
-            my $sock = IO::Socket::INET->new(PeerAddr => $host, Proto => 'tcp') or POSIX::_exit(1);
-            sysread $gate_r, my $byte, 1;    # returns at EOF: the gate is open
-            syswrite $sock, $req;
-            my $resp = do { local $/; <$sock> } // '';
-            my ($code) = $resp =~ m{\AHTTP/1\.\d (\d{3})};
-            my ($content) = $resp =~ m{\r\n\r\n(.*)\z}s;
-            print $w ($code // 'none'), "\n", $content // '';
-            close $w;
-            POSIX::_exit(0);
-        }
-        close $w;
-        push @kids, [ $pid, $r ];
-    }
-    close $gate_r;
-    sleep 0.5;    # every client connected
-    close $gate_w;
-    my @answers;
-    for (@kids) {
-        my ($pid, $r) = @$_;
-        my $code = <$r> // "none\n";
-        chomp $code;
-        my $body = do { local $/; <$r> } // '';
-        waitpid $pid, 0;
-        push @answers, [ $code, $body ];
-    }
-    return @answers;
-}
 
 sub count_of { my ($code, @answers) = @_; scalar grep { $_->[0] eq $code } @answers }
 # The answers with that status whose JSON body is exactly $body.

@@ -1,7 +1,9 @@
 package Accounts::Race;
 # Requests released at the same instant, for the concurrency tests of the
-# sub-resources (t/api/dictionary.t, t/api/contacts.t): the gate of
-# t/api/concurrency_contacts.t as a module. Each client connects first,
+# sub-resources and of unique emails and phones (t/api/dictionary.t,
+# t/api/contacts.t, t/api/concurrency_contacts.t). Accounts::Test's
+# concurrently() is the simpler kind, released by the clock, for any call()
+# options (form bodies...). Each client connects first,
 # then all send together when the parent closes the gate (a pipe): a lost
 # race needs two requests to meet within about one database round trip,
 # which clients started by the clock seldom manage on a small machine.
@@ -29,7 +31,7 @@ sub race {
         my ($space, $method, $path, %o) = $make->($i);
         my ($host) = space_url($space) =~ m{^http://(.+)$};
         my $body = defined $o{json} ? $codec->encode($o{json}) : '';
-        remember_secret(values %{ $o{headers} || {} });
+        remember_secret(@{ $o{json} || {} }{qw(password account_creation_token)}, values %{ $o{headers} || {} });
         my $req = "$method $path HTTP/1.0\r\nHost: $host\r\n"
                 . ($body ne '' ? "Content-Type: application/json\r\n" : '')
                 . 'Content-Length: ' . length($body) . "\r\n"
