@@ -174,7 +174,7 @@ static int link_answer(accounts_request *req, type_link_result result, int attac
 {
     switch (result) {
     case TYPE_LINK_NO_ACCOUNT:
-        return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
+        return reply_account_not_found(req);
     case TYPE_LINK_ALREADY:
         return accounts_send_message(req, HTTP_FORBIDDEN, "Type already attached");
     case TYPE_LINK_NOT_ATTACHED:

@@ -55,7 +55,7 @@ static const char *action_owner(accounts_request *req, int *rc)
         return NULL;
     }
     if (s == STORE_NOT_FOUND) {
-        *rc = accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
+        *rc = reply_account_not_found(req);
         return NULL;
     }
     if (!has_protocol) {

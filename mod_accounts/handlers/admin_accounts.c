@@ -21,11 +21,6 @@ APLOG_USE_MODULE(accounts);
 
 /* ---- shared pieces ------------------------------------------------------- */
 
-static int not_found(accounts_request *req)
-{
-    return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
-}
-
 static int unauthorized_action(accounts_request *req)
 {
     return accounts_send_message(req, HTTP_FORBIDDEN, "This action is unauthorized.");
@@ -234,7 +229,7 @@ int handle_admin_update(accounts_request *req)
         return unprocessable(req, v);
     }
     if (!id || !old_domain) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
 
     target_space = space_registry_find(req->registry, target);
@@ -267,7 +262,7 @@ int handle_admin_update(accounts_request *req)
     }
     switch (result) {
     case UPDATE_NOT_FOUND:
-        return not_found(req);
+        return reply_account_not_found(req);
     case UPDATE_FULL:
         return unauthorized_action(req);
     case UPDATE_USERNAME_TAKEN:
@@ -421,7 +416,7 @@ int handle_admin_show(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     s = store_account_in_space(req->db, id, req->space->domain, &row);
     return reply_found(req, s, row, ACCOUNT_VIEW_ADMIN, 1, "Account not found");
@@ -459,13 +454,13 @@ int handle_admin_delete(accounts_request *req)
     int deleted = 0;
 
     if (!id) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     if (store_account_delete(req->db, id, req->space->domain, &deleted) != STORE_OK) {
         return accounts_send_unavailable(req);
     }
     if (!deleted) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "account %s deleted by admin %s", id,
                   req->caller->id);
@@ -478,14 +473,14 @@ static int set_flag(accounts_request *req, account_flag flag, int value)
     store_status s;
 
     if (!id) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     s = store_account_set_flag(req->db, flag, value, id, req->space->domain);
     if (s == STORE_ERROR) {
         return accounts_send_unavailable(req);
     }
     if (s == STORE_NOT_FOUND) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "account %s %s by admin %s", id,
                   flag == ACCOUNT_FLAG_ACTIVATED ? (value ? "activated" : "deactivated")
@@ -507,7 +502,7 @@ int handle_admin_provision(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     if (!token) {
         return accounts_send_unavailable(req);
@@ -518,7 +513,7 @@ int handle_admin_provision(accounts_request *req)
         return accounts_send_unavailable(req);
     }
     if (s == STORE_NOT_FOUND) {
-        return not_found(req);
+        return reply_account_not_found(req);
     }
     return reply_account(req, HTTP_OK, id, ACCOUNT_VIEW_SELF, 0);
 }

@@ -15,11 +15,6 @@
 
 APLOG_USE_MODULE(accounts);
 
-static int account_not_found(accounts_request *req)
-{
-    return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
-}
-
 static int contact_not_found(accounts_request *req)
 {
     return accounts_send_message(req, HTTP_NOT_FOUND, "Contact not found");
@@ -35,7 +30,7 @@ static int unknown_contact(accounts_request *req, const char *id)
     if (s == STORE_OK) {
         return contact_not_found(req);
     }
-    return s == STORE_NOT_FOUND ? account_not_found(req) : accounts_send_unavailable(req);
+    return s == STORE_NOT_FOUND ? reply_account_not_found(req) : accounts_send_unavailable(req);
 }
 
 /* Admin variant (as the items of GET /accounts: change codes without
@@ -69,11 +64,11 @@ int handle_admin_contacts_list(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     s = store_contacts_of(req->db, id, req->space->domain, &res);
     if (s != STORE_OK) {
-        return s == STORE_NOT_FOUND ? account_not_found(req) : accounts_send_unavailable(req);
+        return s == STORE_NOT_FOUND ? reply_account_not_found(req) : accounts_send_unavailable(req);
     }
     w = json_writer_create(p, ACCOUNT_JSON_SIZE_HINT);
     json_writer_array_begin(w);
@@ -96,14 +91,14 @@ int handle_admin_contact_show(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (!contact_id) {
         return unknown_contact(req, id);
     }
     s = store_contact_of(req->db, id, req->space->domain, contact_id, &row);
     if (s != STORE_OK) {
-        return s == STORE_NOT_FOUND ? account_not_found(req) : accounts_send_unavailable(req);
+        return s == STORE_NOT_FOUND ? reply_account_not_found(req) : accounts_send_unavailable(req);
     }
     if (!store_column(req->db, row, ACCOUNT_COL_ID)) {
         return contact_not_found(req);
@@ -122,7 +117,7 @@ int handle_admin_contact_add(accounts_request *req)
     contact_change result;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (!contact_id) {
         return unknown_contact(req, id);
@@ -131,7 +126,7 @@ int handle_admin_contact_add(accounts_request *req)
         return accounts_send_unavailable(req);
     }
     if (result == CONTACT_NO_ACCOUNT) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (result == CONTACT_NO_CONTACT) {
         return contact_not_found(req);
@@ -150,7 +145,7 @@ int handle_admin_contact_remove(accounts_request *req)
     contact_change result;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (!contact_id) {
         return unknown_contact(req, id);
@@ -159,7 +154,7 @@ int handle_admin_contact_remove(accounts_request *req)
         return accounts_send_unavailable(req);
     }
     if (result == CONTACT_NO_ACCOUNT) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (result == CONTACT_NO_CONTACT) {
         return contact_not_found(req);

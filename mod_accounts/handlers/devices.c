@@ -66,11 +66,6 @@ static int send_deleted(accounts_request *req, long long deleted)
     return deleted > 0 ? accounts_send_text(req, HTTP_OK, "1") : accounts_send_empty(req, HTTP_OK);
 }
 
-static int account_not_found(accounts_request *req)
-{
-    return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
-}
-
 int handle_me_devices_list(accounts_request *req)
 {
     const char *table = req->space->registrar_table;
@@ -116,7 +111,7 @@ int handle_admin_devices_list(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (!table) {
         s = store_account_in_space(req->db, id, req->space->domain, &row);
@@ -130,7 +125,7 @@ int handle_admin_devices_list(accounts_request *req)
             return send_devices(req, res);
         }
     }
-    return s == STORE_NOT_FOUND ? account_not_found(req) : accounts_send_unavailable(req);
+    return s == STORE_NOT_FOUND ? reply_account_not_found(req) : accounts_send_unavailable(req);
 }
 
 int handle_admin_device_delete(accounts_request *req)
@@ -142,7 +137,7 @@ int handle_admin_device_delete(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     if (!table) {
         s = store_account_in_space(req->db, id, req->space->domain, &row);
@@ -152,7 +147,7 @@ int handle_admin_device_delete(accounts_request *req)
                                            router_param(&req->match, "uuid"), &deleted);
     }
     if (s != STORE_OK) {
-        return s == STORE_NOT_FOUND ? account_not_found(req) : accounts_send_unavailable(req);
+        return s == STORE_NOT_FOUND ? reply_account_not_found(req) : accounts_send_unavailable(req);
     }
     if (deleted > 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, "device of account %s deleted by admin %s",

@@ -15,11 +15,6 @@
 
 APLOG_USE_MODULE(accounts);
 
-static int account_not_found(accounts_request *req)
-{
-    return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
-}
-
 static int entry_not_found(accounts_request *req)
 {
     return accounts_send_message(req, HTTP_NOT_FOUND, "Dictionary entry not found");
@@ -27,7 +22,7 @@ static int entry_not_found(accounts_request *req)
 
 static int store_failed(accounts_request *req, store_status s)
 {
-    return s == STORE_NOT_FOUND ? account_not_found(req) : accounts_send_unavailable(req);
+    return s == STORE_NOT_FOUND ? reply_account_not_found(req) : accounts_send_unavailable(req);
 }
 
 /* A count as FlexiAPI's PHP integer reaches the client: bare text. */
@@ -97,7 +92,7 @@ int handle_dictionary_list(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     s = store_dictionary_of(req->db, id, req->space->domain, &res);
     if (s != STORE_OK) {
@@ -125,7 +120,7 @@ int handle_dictionary_clear(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     s = store_dictionary_clear(req->db, id, req->space->domain, &deleted);
     if (s != STORE_OK) {
@@ -148,7 +143,7 @@ int handle_dictionary_show(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     key = path_key(req, &storable);
     fields_check_dictionary_key(v, key);
@@ -176,7 +171,7 @@ int handle_dictionary_set(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     /* Rule order: the key (the path), then the value. */
     key = path_key(req, &storable);
@@ -208,7 +203,7 @@ int handle_dictionary_delete(accounts_request *req)
     store_status s;
 
     if (!id) {
-        return account_not_found(req);
+        return reply_account_not_found(req);
     }
     key = path_key(req, &storable);
     fields_check_dictionary_key(v, key);

@@ -34,6 +34,9 @@ int reply_username_taken(accounts_request *req);
  * that field's "has already been taken" error alone, from the rule code of
  * fields.c. Uses req->params and the request Space's rules. */
 int reply_contact_taken(accounts_request *req, const char *field);
+/* 404 {"message":"Account not found"}: the admin routes' answer for an {id}
+ * that is no account of the request Space. */
+int reply_account_not_found(accounts_request *req);
 /* The {id} of the path if it fits a bigint (leading zeros dropped); NULL
  * for a larger number, an id no account has (api.md 1.2). */
 const char *admin_path_id(accounts_request *req);

@@ -82,6 +82,11 @@ const char *request_user_agent(request_rec *r)
     return copy;
 }
 
+int reply_account_not_found(accounts_request *req)
+{
+    return accounts_send_message(req, HTTP_NOT_FOUND, "Account not found");
+}
+
 const char *admin_path_id(accounts_request *req)
 {
     return path_bigint_param(req, "id");
