@@ -151,46 +151,16 @@ my $created = sql_value("SELECT to_char((created_at + interval '10 minutes') AT 
 is($cbody->{expire_at}, "$created.000000Z", 'Space C: expire_at = creation + 10 minutes');
 
 # ---- 11: N parallel exchanges of one validated request token ------------------------------------------
-sub race {
-    my ($n, $make) = @_;
-    my $go = time + 2.0;
-    my @pipes;
-    for my $i (1 .. $n) {
-        my @req = $make->($i);
-        space_url($req[0]);
-        pipe(my $r, my $w) or die $!;
-        my $pid = fork // die $!;
-        if (!$pid) {
-            close $r;
-            sleep 0.001 while time < $go;
-            my $res = call(@req);
-            print $w $res->code;
-            close $w;
-            require POSIX;
-            POSIX::_exit(0);
-        }
-        close $w;
-        push @pipes, [ $pid, $r ];
-    }
-    my @codes;
-    for (@pipes) {
-        my ($pid, $r) = @$_;
-        my $code = <$r>;
-        waitpid $pid, 0;
-        push @codes, $code // 'none';
-    }
-    return @codes;
-}
 my (undef, $race) = request_token('space_a');
 validate(space_a => "account_creation_request_token=$race->{token}");
 my $before = sql_value('SELECT count(*) FROM account_creation_tokens');
-my @codes = race(20, sub { (space_a => POST => $use, json => { account_creation_request_token => $race->{token} }) });
+my @codes = concurrently(20, sub { (space_a => POST => $use, json => { account_creation_request_token => $race->{token} }) });
 is(scalar(grep { $_ eq '201' } @codes), 1, '20 parallel exchanges: exactly one 201');
 is(scalar(grep { $_ eq '422' } @codes), 19, 'the others: 422');
 is(sql_value('SELECT count(*) FROM account_creation_tokens') - $before, 1, 'exactly one creation token minted');
 
 # Parallel validations are idempotent.
 my (undef, $v) = request_token('space_a');
-@codes = race(10, sub { (space_a => POST => '/api/creation_token/validate', body => "account_creation_request_token=$v->{token}",
+@codes = concurrently(10, sub { (space_a => POST => '/api/creation_token/validate', body => "account_creation_request_token=$v->{token}",
                          headers => { 'Content-Type' => 'application/x-www-form-urlencoded' }) });
 is(scalar(grep { $_ eq '200' } @codes), 10, '10 parallel validations: all 200');

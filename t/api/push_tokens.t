@@ -211,40 +211,10 @@ is_deeply([ $res->code, json_of($res)->{expire_at}, json_of($res)->{pn_provider}
           'Space C: an admin-minted token consumed, expire_at = creation + 10 minutes, pn fields null');
 
 # ---- 11: one winner among parallel consumes -------------------------------------------------------------
-sub race {
-    my ($n, $make) = @_;
-    my $go = time + 2.0;
-    my @pipes;
-    for my $i (1 .. $n) {
-        my @req = $make->($i);
-        space_url($req[0]);
-        pipe(my $r, my $w) or die $!;
-        my $pid = fork // die $!;
-        if (!$pid) {
-            close $r;
-            sleep 0.001 while time < $go;
-            my $res = call(@req);
-            print $w $res->code;
-            close $w;
-            require POSIX;
-            POSIX::_exit(0);
-        }
-        close $w;
-        push @pipes, [ $pid, $r ];
-    }
-    my @codes;
-    for (@pipes) {
-        my ($pid, $r) = @$_;
-        my $code = <$r>;
-        waitpid $pid, 0;
-        push @codes, $code // 'none';
-    }
-    return @codes;
-}
 my @keys = map { make_account("racer$_", 'a.test'); my $k = (accountsctl('api-key', "racer$_\@a.test"))[1]; chomp $k; $k } 1 .. 12;
 ($out) = (accountsctl('creation-token', '--space', 'a.test'))[1]; chomp $out;
 remember_secret($out);
-my @codes = race(12, sub { my ($i) = @_; (space_a => POST => '/api/account_creation_tokens/consume',
+my @codes = concurrently(12, sub { my ($i) = @_; (space_a => POST => '/api/account_creation_tokens/consume',
                                           json => { account_creation_token => $out }, headers => { 'x-api-key' => $keys[$i - 1] }) });
 is(scalar(grep { $_ eq '200' } @codes), 1, '12 parallel consumes of one token: exactly one 200');
 is(scalar(grep { $_ eq '404' } @codes), 11, 'the others: 404');
