@@ -81,6 +81,14 @@ int accounts_send_json(accounts_request *req, int status, json_object *body)
     return accounts_send_json_text(req, status, text, strlen(text));
 }
 
+int accounts_send_writer(accounts_request *req, int status, json_writer *w)
+{
+    apr_size_t len;
+    const char *text = json_writer_finish(w, &len);
+
+    return accounts_send_json_text(req, status, text, len);
+}
+
 int accounts_send_message(accounts_request *req, int status, const char *message)
 {
     json_object *body = json_pool_object(req->r->pool);

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "account.h"
+#include "json_writer.h"
 #include "router.h"
 #include "space.h"
 #include "store.h"
@@ -52,6 +53,8 @@ int accounts_send_json(accounts_request *req, int status, json_object *body);
  * same status and headers as accounts_send_json. */
 int accounts_send_json_text(accounts_request *req, int status, const char *text,
                             apr_size_t len);
+/* The JSON a json_writer holds, finished: as accounts_send_json_text. */
+int accounts_send_writer(accounts_request *req, int status, json_writer *w);
 int accounts_send_message(accounts_request *req, int status, const char *message);
 int accounts_send_text(accounts_request *req, int status, const char *text);
 int accounts_send_empty(accounts_request *req, int status);

@@ -27,12 +27,9 @@ static void write_type(json_writer *w, store *db, apr_dbd_row_t *row)
 static int send_type(accounts_request *req, int status, apr_dbd_row_t *row)
 {
     json_writer *w = json_writer_create(req->r->pool, 128);
-    apr_size_t len;
-    const char *text;
 
     write_type(w, req->db, row);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, status, text, len);
+    return accounts_send_writer(req, status, w);
 }
 
 static int type_not_found(accounts_request *req)
@@ -69,8 +66,6 @@ int handle_types_list(accounts_request *req)
     json_writer *w = json_writer_create(p, 256);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    apr_size_t len;
-    const char *text;
 
     if (store_types_of_space(req->db, req->space->domain, &res) != STORE_OK) {
         return accounts_send_unavailable(req);
@@ -80,8 +75,7 @@ int handle_types_list(accounts_request *req)
         write_type(w, req->db, row);
     }
     json_writer_array_end(w);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, HTTP_OK, text, len);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 int handle_type_show(accounts_request *req)

@@ -28,12 +28,9 @@ static void write_action(json_writer *w, store *db, apr_dbd_row_t *row)
 static int send_action(accounts_request *req, int status, apr_dbd_row_t *row)
 {
     json_writer *w = json_writer_create(req->r->pool, 128);
-    apr_size_t len;
-    const char *text;
 
     write_action(w, req->db, row);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, status, text, len);
+    return accounts_send_writer(req, status, w);
 }
 
 static int action_not_found(accounts_request *req)
@@ -87,8 +84,7 @@ int handle_actions_list(accounts_request *req)
     json_writer *w;
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *account_id, *text;
-    apr_size_t len;
+    const char *account_id;
     int rc;
 
     if (!(account_id = action_owner(req, &rc))) {
@@ -103,8 +99,7 @@ int handle_actions_list(accounts_request *req)
         write_action(w, req->db, row);
     }
     json_writer_array_end(w);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, HTTP_OK, text, len);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 int handle_action_show(accounts_request *req)

@@ -345,8 +345,6 @@ int handle_admin_list(accounts_request *req)
     apr_dbd_row_t *row = NULL;
     long long total = -1;
     long count = 0;
-    const char *text;
-    apr_size_t len;
 
     /* The rows carry the Space's exact total (kept by triggers, no
      * count(*) per request): one round trip. Only a page past the end,
@@ -387,8 +385,7 @@ int handle_admin_list(accounts_request *req)
         account_write_json(w, r->pool, &accounts[i], ACCOUNT_VIEW_ADMIN, 0, req->space);
     }
     pagination_write_end(w, r->pool, list_url(r), page, total, count);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, HTTP_OK, text, len);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 /* Sends the account of a lookup, or the 404 message. */

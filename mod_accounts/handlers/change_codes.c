@@ -297,8 +297,6 @@ int handle_me_phone_confirm(accounts_request *req)
 int handle_phone_countries(accounts_request *req)
 {
     json_writer *w = json_writer_create(req->r->pool, 64 * phone_countries_count);
-    const char *text;
-    apr_size_t len;
 
     json_writer_array_begin(w);
     for (int i = 0; i < phone_countries_count; i++) {
@@ -313,6 +311,5 @@ int handle_phone_countries(accounts_request *req)
         json_writer_object_end(w);
     }
     json_writer_array_end(w);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, HTTP_OK, text, len);
+    return accounts_send_writer(req, HTTP_OK, w);
 }

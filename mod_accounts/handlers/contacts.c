@@ -44,14 +44,6 @@ static void write_admin_contact(accounts_request *req, json_writer *w, apr_dbd_r
                        space_registry_find(req->registry, a.domain));
 }
 
-static int send_writer(accounts_request *req, json_writer *w)
-{
-    apr_size_t len;
-    const char *text = json_writer_finish(w, &len);
-
-    return accounts_send_json_text(req, HTTP_OK, text, len);
-}
-
 /* ---- admin ------------------------------------------------------------------------ */
 
 int handle_admin_contacts_list(accounts_request *req)
@@ -79,7 +71,7 @@ int handle_admin_contacts_list(accounts_request *req)
         }
     }
     json_writer_array_end(w);
-    return send_writer(req, w);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 int handle_admin_contact_show(accounts_request *req)
@@ -105,7 +97,7 @@ int handle_admin_contact_show(accounts_request *req)
     }
     w = json_writer_create(req->r->pool, ACCOUNT_JSON_SIZE_HINT);
     write_admin_contact(req, w, row);
-    return send_writer(req, w);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 /* POST: 200 with an empty body, whether the relation is new or was there
@@ -190,7 +182,7 @@ int handle_me_contacts_list(accounts_request *req)
         write_contact(req, w, row);
     }
     json_writer_array_end(w);
-    return send_writer(req, w);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 /* {sip} = username@domain, split at the first '@' (no scheme). */
@@ -216,5 +208,5 @@ int handle_me_contact_show(accounts_request *req)
     }
     w = json_writer_create(req->r->pool, 512);
     write_contact(req, w, row);
-    return send_writer(req, w);
+    return accounts_send_writer(req, HTTP_OK, w);
 }

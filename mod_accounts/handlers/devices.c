@@ -20,8 +20,6 @@ static int send_devices(accounts_request *req, apr_dbd_results_t *res)
     apr_pool_t *p = req->r->pool;
     json_writer *w = json_writer_create(p, 512);
     apr_dbd_row_t *row = NULL;
-    const char *text;
-    apr_size_t len;
 
     json_writer_object_begin(w);
     while (apr_dbd_get_row(req->db->driver, p, res, &row, -1) == 0) {
@@ -56,8 +54,7 @@ static int send_devices(accounts_request *req, apr_dbd_results_t *res)
         json_writer_object_end(w);
     }
     json_writer_object_end(w);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, HTTP_OK, text, len);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 /* FlexiAPI answers true/false, which Laravel renders as "1" or nothing. */

@@ -35,15 +35,12 @@ static int send_count(accounts_request *req, long long n)
 static int send_value(accounts_request *req, int status, const char *value)
 {
     json_writer *w = json_writer_create(req->r->pool, 64 + strlen(value));
-    const char *text;
-    apr_size_t len;
 
     json_writer_object_begin(w);
     json_writer_key(w, "value");
     json_writer_string(w, value);
     json_writer_object_end(w);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, status, text, len);
+    return accounts_send_writer(req, status, w);
 }
 
 /* The account exists in the request Space: OK (the caller goes on), or
@@ -87,8 +84,6 @@ int handle_dictionary_list(accounts_request *req)
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     json_writer *w;
-    const char *text;
-    apr_size_t len;
     store_status s;
 
     if (!id) {
@@ -109,8 +104,7 @@ int handle_dictionary_list(accounts_request *req)
         }
     }
     json_writer_object_end(w);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, HTTP_OK, text, len);
+    return accounts_send_writer(req, HTTP_OK, w);
 }
 
 int handle_dictionary_clear(accounts_request *req)

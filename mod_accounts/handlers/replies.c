@@ -13,12 +13,9 @@ int send_account(accounts_request *req, int status, const account *a, account_vi
                  int with_codes, const accounts_space *space)
 {
     json_writer *w = json_writer_create(req->r->pool, ACCOUNT_JSON_SIZE_HINT);
-    const char *text;
-    apr_size_t len;
 
     account_write_json(w, req->r->pool, a, view, with_codes, space);
-    text = json_writer_finish(w, &len);
-    return accounts_send_json_text(req, status, text, len);
+    return accounts_send_writer(req, status, w);
 }
 
 int reply_account(accounts_request *req, int status, const char *id, account_view view,
